@@ -432,11 +432,12 @@ _MAX_HINTS = ("acc", "auc", "precision", "recall", "f1", "r2", "iou", "score")
 class ReduceLROnPlateau(EpochSchedule):
     """Multiply the rate by ``factor`` when a monitored metric stops improving.
 
-    Same rules as ``keras.callbacks.ReduceLROnPlateau``: an epoch improves when
+    The rules of ``keras.callbacks.ReduceLROnPlateau``: an epoch improves when
     the metric beats the best so far by more than ``min_delta``; after
     ``patience`` epochs in a row without improvement the rate becomes
-    :math:`\\max(\\eta \\cdot factor, \\eta_{min})`, then ``cooldown`` epochs
-    pass before bad epochs are counted again.
+    :math:`\\max(\\eta \\cdot factor, \\eta_{min})`, then the next ``cooldown``
+    epochs are not counted as bad (Keras counts the last of them). The
+    reduction applies from the next epoch.
 
     Parameters
     ----------
@@ -536,7 +537,10 @@ class ReduceLROnPlateau(EpochSchedule):
         self.monitor_used_ = key
         current = float(logs[key])
 
-        if self.cooldown_counter_ > 0:
+        # Unlike Keras, which decrements before checking and so ignores one
+        # epoch fewer than asked, exactly `cooldown` epochs go uncounted.
+        cooling = self.cooldown_counter_ > 0
+        if cooling:
             self.cooldown_counter_ -= 1
             self.wait_ = 0
         if self.best_ is None:
@@ -548,7 +552,7 @@ class ReduceLROnPlateau(EpochSchedule):
         if improved:
             self.best_ = current
             self.wait_ = 0
-        elif self.cooldown_counter_ == 0:
+        elif not cooling:
             self.wait_ += 1
             if self.wait_ >= self.patience and self.lr_ > self.min_lr:
                 self.lr_ = max(self.lr_ * self.factor, self.min_lr)
