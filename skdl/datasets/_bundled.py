@@ -1,0 +1,152 @@
+"""Small datasets shipped inside scikit-learn, loaded with no network."""
+
+from __future__ import annotations
+
+import difflib
+import os
+
+from sklearn import datasets as _skd
+from sklearn.utils import Bunch
+
+__all__ = ["BUNDLED", "load_dataset"]
+
+# name -> (sklearn loader, task, n_samples, n_features, n_classes, data files,
+# description). The numbers are checked against the loaders in the tests, so
+# list_datasets() can describe a dataset without loading it.
+BUNDLED = {
+    "breast_cancer": dict(
+        loader=_skd.load_breast_cancer,
+        task="classification",
+        n_samples=569,
+        n_features=30,
+        n_classes=2,
+        files=("breast_cancer.csv",),
+        description="Wisconsin diagnostic breast cancer (malignant vs benign)",
+    ),
+    "diabetes": dict(
+        loader=_skd.load_diabetes,
+        task="regression",
+        n_samples=442,
+        n_features=10,
+        n_classes=None,
+        files=("diabetes_data_raw.csv.gz", "diabetes_target.csv.gz"),
+        description="Disease progression one year after baseline",
+    ),
+    "digits": dict(
+        loader=_skd.load_digits,
+        task="classification",
+        n_samples=1797,
+        n_features=64,
+        n_classes=10,
+        image_shape=(8, 8, 1),
+        files=("digits.csv.gz",),
+        description="Optical recognition of handwritten digits, 8x8 (optdigits test part)",
+    ),
+    "iris": dict(
+        loader=_skd.load_iris,
+        task="classification",
+        n_samples=150,
+        n_features=4,
+        n_classes=3,
+        files=("iris.csv",),
+        description="Fisher's iris flowers, 3 species",
+    ),
+    "wine": dict(
+        loader=_skd.load_wine,
+        task="classification",
+        n_samples=178,
+        n_features=13,
+        n_classes=3,
+        files=("wine_data.csv",),
+        description="Chemical analysis of wines from 3 cultivars",
+    ),
+}
+
+
+def bundled_size(name: str) -> int | None:
+    """Bytes the dataset's files take inside scikit-learn's package."""
+    folder = os.path.join(os.path.dirname(_skd.__file__), "data")
+    try:
+        return sum(os.path.getsize(os.path.join(folder, f)) for f in BUNDLED[name]["files"])
+    except OSError:
+        return None
+
+
+def unknown_name_message(kind: str, name, known) -> str:
+    """'Unknown dataset ...; did you mean ...?' listing the known names."""
+    known = sorted(known)
+    key = str(name).lower().replace("-", "_").replace(" ", "_")
+    close = difflib.get_close_matches(key, known, n=2, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"Unknown {kind} {name!r}; expected one of {known}.{hint}"
+
+
+def load_dataset(name, *, as_frame=False, return_X_y=False):
+    """Load a small dataset bundled with scikit-learn (no network needed).
+
+    Parameters
+    ----------
+    name : {"breast_cancer", "diabetes", "digits", "iris", "wine"}
+        Which dataset. Case-insensitive; ``-`` may replace ``_``.
+    as_frame : bool, default=False
+        Return ``data`` as a pandas DataFrame and ``target`` as a Series
+        (``frame`` holds both), as scikit-learn's loaders do.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : sklearn.utils.Bunch
+        With keys ``data``, ``target``, ``feature_names``, ``target_names``
+        (None for regression), ``DESCR``, ``task`` (``"classification"`` or
+        ``"regression"``), ``name``, and for ``digits`` also ``images``
+        (n, 8, 8) and ``image_shape`` ``(8, 8, 1)``: reshape ``data`` to
+        ``(-1, *image_shape)`` to feed a CNN.
+    (data, target) : tuple
+        When ``return_X_y=True``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; a downloadable name points to
+        :func:`fetch_dataset`.
+
+    See Also
+    --------
+    fetch_dataset : Datasets that are downloaded once and cached.
+    list_datasets : Every dataset with its task and size.
+
+    Examples
+    --------
+    >>> from skdl.datasets import load_dataset
+    >>> iris = load_dataset("iris")
+    >>> iris.data.shape, iris.task
+    ((150, 4), 'classification')
+    >>> X, y = load_dataset("digits", return_X_y=True)
+    >>> X.reshape(-1, 8, 8, 1).shape
+    (1797, 8, 8, 1)
+    """
+    key = str(name).lower().replace("-", "_")
+    if key not in BUNDLED:
+        from skdl.datasets._fetch import DOWNLOADABLE
+
+        if key in DOWNLOADABLE:
+            raise ValueError(
+                f"Dataset {name!r} is not bundled: it is downloaded on first use. "
+                f"Use skdl.datasets.fetch_dataset({key!r}) instead."
+            )
+        raise ValueError(unknown_name_message("bundled dataset", name, BUNDLED))
+    spec = BUNDLED[key]
+    bunch = spec["loader"](as_frame=as_frame)
+    if return_X_y:
+        return bunch.data, bunch.target
+    bunch.task = spec["task"]
+    bunch.name = key
+    bunch.setdefault("target_names", None)
+    if "image_shape" in spec:
+        bunch.image_shape = spec["image_shape"]
+    # Regression sets have no class names; say so explicitly so callers can
+    # test ``bunch.target_names is None`` instead of catching KeyError.
+    if spec["task"] == "regression":
+        bunch.target_names = None
+    return Bunch(**bunch)
