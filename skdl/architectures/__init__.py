@@ -6,6 +6,8 @@ Importing this package registers the presets but does not import Keras; each
 builder imports it when called.
 """
 
+from skdl.architectures._cnn import build_alexnet, build_lenet, build_simple_cnn, build_vgg
+from skdl.architectures._inception import build_inception
 from skdl.architectures._mlp import build_mlp
 from skdl.architectures._names import (
     ACTIVATIONS,
@@ -14,6 +16,7 @@ from skdl.architectures._names import (
     PADDINGS,
     POOLINGS,
 )
+from skdl.architectures._resnet import build_resnet
 from skdl.architectures._registry import (
     ArchitectureInfo,
     get_architecture,
@@ -30,7 +33,13 @@ __all__ = [
     "FLIP_MODES",
     "PADDINGS",
     "POOLINGS",
+    "build_alexnet",
+    "build_inception",
+    "build_lenet",
     "build_mlp",
+    "build_resnet",
+    "build_simple_cnn",
+    "build_vgg",
     "get_architecture",
     "get_architecture_info",
     "list_architectures",

@@ -166,7 +166,7 @@ def image_head(
     activation,
     batch_norm,
     kernel_regularizer,
-    kernel_initializer,
+    new_initializer,
     n_outputs,
     output_activation,
 ):
@@ -174,6 +174,7 @@ def image_head(
 
     ``dropout`` holds one rate per dense layer; with no dense layers it holds a
     single rate applied to the pooled features (GoogLeNet-style).
+    ``new_initializer()`` gives a fresh kernel initializer per layer.
     """
     layers = get_keras().layers
     if global_pooling:
@@ -190,7 +191,7 @@ def image_head(
             dropout=rate,
             batch_norm=False,
             kernel_regularizer=kernel_regularizer,
-            kernel_initializer=kernel_initializer,
+            kernel_initializer=new_initializer(),
             name=f"dense_{i}",
         )
     return output_layer(
@@ -198,5 +199,5 @@ def image_head(
         n_outputs,
         output_activation,
         kernel_regularizer=kernel_regularizer,
-        kernel_initializer=kernel_initializer,
+        kernel_initializer=new_initializer(),
     )
