@@ -121,7 +121,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manual_placement_hint(dataset: str, files) -> str:
+def manual_placement_hint(dataset: str, files, note: str = "") -> str:
     """Text telling the user which URLs to fetch and where to put them."""
     lines = [
         f"To use {dataset!r} without a network, download on a machine with "
@@ -129,6 +129,8 @@ def manual_placement_hint(dataset: str, files) -> str:
     ]
     for url, dest in files:
         lines.append(f"  {url}\n    -> {dest}")
+    if note:
+        lines.append(note)
     lines.append(
         "or set the environment variable SKDL_DATA (or pass data_home=...) to a "
         "directory laid out the same way. See docs/datasets.md."
@@ -144,6 +146,7 @@ def download_file(
     sha256: str | None = None,
     timeout: float = 60.0,
     all_files=None,
+    note: str = "",
 ) -> Path:
     """Download ``url`` to ``dest`` atomically, or raise a readable error.
 
@@ -166,6 +169,8 @@ def download_file(
     all_files : list of (url, path), default=None
         Every file the dataset needs, for the manual-placement hint. Defaults
         to just this one.
+    note : str, default=""
+        Extra line for the hint (e.g. other accepted layouts).
 
     Returns
     -------
@@ -191,7 +196,7 @@ def download_file(
         raise DatasetUnavailableError(
             f"Could not download {url} for dataset {dataset!r}: {reason}. "
             "There seems to be no network connection (or the server refused "
-            f"the request).\n{manual_placement_hint(dataset, all_files)}"
+            f"the request).\n{manual_placement_hint(dataset, all_files, note)}"
         ) from None
     if sha256 is not None:
         got = _sha256(part)
@@ -201,17 +206,17 @@ def download_file(
                 f"The file downloaded from {url} for dataset {dataset!r} is "
                 f"corrupted: its SHA-256 is {got}, expected {sha256}. Try again, "
                 f"or place a good copy by hand.\n"
-                f"{manual_placement_hint(dataset, all_files)}"
+                f"{manual_placement_hint(dataset, all_files, note)}"
             )
     os.replace(part, dest)
     return dest
 
 
-def missing_files_error(dataset: str, files, *, download: bool) -> DatasetUnavailableError:
+def missing_files_error(dataset: str, files, *, download: bool, note: str = "") -> DatasetUnavailableError:
     """The error for ``download=False`` when a needed file is not cached."""
     names = ", ".join(Path(dest).name for _, dest in files)
     why = "download=False" if not download else "downloading is not possible"
     return DatasetUnavailableError(
         f"Dataset {dataset!r} is not in the cache ({names} missing) and {why}.\n"
-        f"{manual_placement_hint(dataset, files)}"
+        f"{manual_placement_hint(dataset, files, note)}"
     )

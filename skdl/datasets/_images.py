@@ -227,6 +227,9 @@ class _NumpyOnlyUnpickler(pickle.Unpickler):
         ("numpy._core.multiarray", "scalar"),
         ("numpy._core.numeric", "_frombuffer"),
         ("numpy.core.numeric", "_frombuffer"),
+        # Python 3 writes bytes in protocol-2 pickles as _codecs.encode(str);
+        # it only builds a bytes object.
+        ("_codecs", "encode"),
     }
 
     def find_class(self, module, name):
@@ -269,6 +272,17 @@ def _extracted_dirs(spec, home):
     return dirs
 
 
+def _placement_note(spec, home):
+    keras = keras_cache_dirs()[0]
+    if spec["kind"] == "cifar":
+        return (
+            f"(the extracted folder {home / spec['subdir'] / spec['folder']}/ works "
+            f"too, and so does a copy Keras already downloaded under {keras}/)"
+        )
+    where = keras / spec["keras_subdir"] if spec["keras_subdir"] else keras
+    return f"(a copy Keras already downloaded in {where}/ is used as well)"
+
+
 def _resolve(name, spec, home, download, timeout):
     """Map each file key to an existing path, downloading what is missing."""
     found, missing = {}, []
@@ -280,13 +294,14 @@ def _resolve(name, spec, home, download, timeout):
             found[key] = path
     if missing:
         wanted = [(spec["files"][k][1], home / spec["subdir"] / spec["files"][k][0]) for k in missing]
+        note = _placement_note(spec, home)
         if not download:
-            raise missing_files_error(name, wanted, download=False)
+            raise missing_files_error(name, wanted, download=False, note=note)
         for key in missing:
             fname, url, sha, _size = spec["files"][key]
             found[key] = download_file(
                 url, home / spec["subdir"] / fname, dataset=name, sha256=sha,
-                timeout=timeout, all_files=wanted,
+                timeout=timeout, all_files=wanted, note=note,
             )
     return found
 
