@@ -252,11 +252,11 @@ def load_csv(
         target = columns[target]
     elif target not in frame.columns:
         hint = _did_you_mean(target, columns)
-        if len(columns) == 1 and any(s in str(columns[0]) for s in _SEPARATORS):
+        inside = [s for s in _SEPARATORS if len(columns) == 1 and s in str(columns[0])]
+        if inside:
             hint += (
                 f" The file was read as a single column named {str(columns[0])!r}, so "
-                "the separator was probably not detected: pass sep=';' (or the "
-                "right one)."
+                f"the separator is probably wrong: pass sep={inside[0]!r}."
             )
         raise CSVError(
             f"Target column {target!r} is not in '{name}'. Available columns "
@@ -300,6 +300,8 @@ def _as_1d_series(y) -> pd.Series:
         return y.iloc[:, 0]
     if isinstance(y, pd.Series):
         return y
+    if isinstance(y, pd.Categorical):
+        return pd.Series(y)
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]

@@ -175,8 +175,8 @@ def list_datasets(*, data_home=None):
     --------
     >>> from skdl.datasets import list_datasets
     >>> table = list_datasets()
-    >>> table.set_index("name").loc["iris", ["task", "n_samples", "source"]].tolist()
-    ['classification', 150, 'bundled']
+    >>> table.query("source == 'bundled'")["name"].tolist()
+    ['breast_cancer', 'diabetes', 'digits', 'iris', 'wine']
     """
     home = get_data_home(data_home)
     rows = []
