@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import urllib.error
 import urllib.request
 from http.client import HTTPException
@@ -185,6 +186,8 @@ def download_file(
     dest = Path(dest)
     all_files = all_files or [(url, dest)]
     part = dest.with_name(dest.name + ".part")
+    # One line, so a silent multi-minute wait (CIFAR is 170 MB) is explained.
+    print(f"skdl: downloading {url} -> {dest}", file=sys.stderr, flush=True)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         _urlretrieve(url, part, timeout)
