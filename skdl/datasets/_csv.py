@@ -137,7 +137,9 @@ def _read_table(path, sep=None, *, decimal=None, encoding=None, na_values=None, 
             f"Could not decode '{path}' with encoding {enc!r} ({exc}); pass "
             "encoding='latin-1' (or the file's real encoding)."
         ) from exc
-    frame.columns = [c.strip() if isinstance(c, str) else c for c in frame.columns]
+    # str() so header=None files get '0', '1', ... : ColumnTransformer takes
+    # integer names for positions, which breaks once a column is removed.
+    frame.columns = [str(c).strip() for c in frame.columns]
     # A trailing separator on every line creates an empty 'Unnamed: k' column.
     junk = [
         c for c in frame.columns
@@ -510,6 +512,10 @@ def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True):
             DataQualityWarning,
             stacklevel=2,
         )
+    if not all(isinstance(c, str) for c in frame.columns):
+        # ColumnTransformer reads integer column keys as positions.
+        numeric = [frame.columns.get_loc(c) for c in numeric]
+        categorical = [frame.columns.get_loc(c) for c in categorical]
     transformers = []
     if numeric:
         steps = [("impute", SimpleImputer(strategy="median"))]

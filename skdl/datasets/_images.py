@@ -321,10 +321,10 @@ def _has_members(folder, spec):
     return all((folder / m).is_file() for m in members)
 
 
-def _load_idx(name, spec, home, download, timeout):
+def _load_idx(name, spec, home, download, timeout, wanted=("train", "test")):
     paths = _resolve(name, spec, home, download, timeout)
     out = {}
-    for part in ("train", "test"):
+    for part in wanted:
         images = read_idx(paths[f"{part}_images"])
         labels = read_idx(paths[f"{part}_labels"])
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
@@ -430,7 +430,8 @@ def fetch_image_dataset(name, *, data_home, download=True, subset="train", label
             f"{{'fine', 'coarse'}} for cifar100. Got {label_mode!r} instead."
         )
     if spec["kind"] == "idx":
-        parts, names = _load_idx(name, spec, data_home, download, timeout)
+        wanted = ("train", "test") if subset == "all" else (subset,)
+        parts, names = _load_idx(name, spec, data_home, download, timeout, wanted)
     elif spec["kind"] == "npz":
         parts, names = _load_npz(name, spec, data_home, download, timeout)
     else:

@@ -1,5 +1,7 @@
 """load_csv errors, make_preprocessor rules and infer_task decisions."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,6 +49,8 @@ def test_load_csv_and_preprocess(customers):
     names = list(pre.get_feature_names_out())
     assert "numeric__age" in names and "categorical__city_Lima" in names
     assert not any("customer_id" in n or "country" in n for n in names)
+    again = pickle.loads(pickle.dumps(pre))
+    np.testing.assert_allclose(again.transform(X), Xt)
     # unseen category at predict time is ignored, not an error
     new = X.head(2).copy()
     new["city"] = "Quito"
@@ -224,3 +228,15 @@ def test_infer_task_errors():
         infer_task([np.nan, None])
     with pytest.raises(ValueError, match="1-D target"):
         infer_task(np.zeros((3, 2)))
+
+
+def test_headerless_file_with_target_in_the_middle(tmp_path):
+    path = tmp_path / "sonar.all-data"
+    rows = [f"0.{i}1,0.{i}2,{'R' if i % 2 else 'M'},0.{i}4" for i in range(1, 10)]
+    path.write_text("\n".join(rows) + "\n")
+    X, y = load_csv(path, 2, header=None)
+    assert list(X.columns) == ["0", "1", "3"] and set(y) == {"R", "M"}
+    Xt = make_preprocessor(X, scale=False).fit_transform(X)
+    np.testing.assert_allclose(Xt[:, 2], X["3"].to_numpy())
+    positional = X.set_axis([0, 1, 3], axis=1)
+    np.testing.assert_allclose(make_preprocessor(positional, scale=False).fit_transform(positional)[:, 2], X["3"])
