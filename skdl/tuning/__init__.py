@@ -1,0 +1,41 @@
+"""Hyperparameter search for skdl (and any scikit-learn) estimators with Optuna.
+
+* :class:`OptunaSearchCV` - a scikit-learn search meta-estimator running an
+  Optuna study, with per-epoch pruning for skdl's Keras estimators, persistent
+  and shared storages, resume, and worker processes.
+* Search spaces as plain data: Optuna distributions, lists, :class:`Choice`
+  (tuples and other values), :class:`LayerSpace` (depth and width),
+  :class:`Conditional`, and :func:`default_space` for skdl's MLP/CNN estimators.
+* :func:`get_storage` - one function normalising every ``storage=`` value.
+* :class:`EpochPruningCallback` - the fit-time callback that reports epochs.
+
+``import skdl.tuning`` imports Optuna but not Keras or TensorFlow.
+"""
+
+from skdl.tuning._pruning import EpochPruningCallback
+from skdl.tuning._search import OptunaSearchCV
+from skdl.tuning._spaces import (
+    BaseSpace,
+    Choice,
+    Conditional,
+    LayerSpace,
+    decode_params,
+    default_space,
+    sample_params,
+)
+from skdl.tuning._storage import get_storage
+
+__all__ = sorted(
+    [
+        "BaseSpace",
+        "Choice",
+        "Conditional",
+        "EpochPruningCallback",
+        "LayerSpace",
+        "OptunaSearchCV",
+        "decode_params",
+        "default_space",
+        "get_storage",
+        "sample_params",
+    ]
+)

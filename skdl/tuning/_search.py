@@ -1,0 +1,820 @@
+"""OptunaSearchCV: a scikit-learn search meta-estimator driven by an Optuna study."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from copy import deepcopy
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import optuna
+from optuna.pruners import BasePruner, NopPruner
+from optuna.samplers import BaseSampler, TPESampler
+from optuna.storages import BaseStorage, InMemoryStorage
+from optuna.trial import TrialState
+from scipy.stats import rankdata
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.model_selection import check_cv
+from sklearn.pipeline import Pipeline
+from sklearn.utils import _safe_indexing, check_random_state, get_tags, indexable
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import _num_samples, check_is_fitted
+
+from skdl.exceptions import TrainingInterruptedWarning
+from skdl.tuning._parallel import (
+    InterruptFlag,
+    SurplusTrial,
+    TrialFailed,
+    n_cores,
+    optimize_loop,
+    run_workers,
+)
+from skdl.tuning._pruning import (
+    PRUNED_AT_EPOCH,
+    EpochPruningCallback,
+    accepts_epoch_callbacks,
+)
+from skdl.tuning._spaces import decode_params, sample_params, validate_space
+from skdl.tuning._storage import (
+    FAIL_REASON,
+    SURPLUS,
+    WORKER,
+    count_trials,
+    fail_dead_local_trials,
+    get_storage,
+    is_counted,
+    load_or_create_study,
+    worker_tag,
+)
+
+__all__ = ["OptunaSearchCV"]
+
+
+def _final_accepts_callbacks(estimator: Any) -> bool:
+    if accepts_epoch_callbacks(estimator):
+        return True
+    return isinstance(estimator, Pipeline) and accepts_epoch_callbacks(estimator.steps[-1][1])
+
+
+def _fit_fold(est, X_tr, y_tr, X_val, y_val, fit_params: dict, callbacks: list) -> None:
+    """Fit one fold; with callbacks, give the epoch-wise estimator ``eval_set``.
+
+    For a Pipeline the preprocessing steps are fitted on the fold's train part
+    here, so the final step can be handed the transformed validation part as
+    ``eval_set`` (what ``Pipeline.fit`` does for the train part).
+    """
+    if not callbacks:
+        est.fit(X_tr, y_tr, **fit_params)
+    elif accepts_epoch_callbacks(est):
+        est.fit(X_tr, y_tr, eval_set=(X_val, y_val), callbacks=callbacks, **fit_params)
+    else:
+        routed: dict[str, dict] = {name: {} for name, _ in est.steps}
+        for key, value in fit_params.items():
+            step, _, param = key.partition("__")
+            routed[step][param] = value
+        Xt, Xv = X_tr, X_val
+        for name, step in est.steps[:-1]:
+            if step is None or step == "passthrough":
+                continue
+            Xt = step.fit_transform(Xt, y_tr, **routed[name])
+            Xv = step.transform(Xv)
+        name, final = est.steps[-1]
+        final.fit(Xt, y_tr, eval_set=(Xv, y_val), callbacks=callbacks, **routed[name])
+
+
+def _index_fit_params(fit_params: dict, n_samples: int, indices: np.ndarray) -> dict:
+    out = {}
+    for key, value in fit_params.items():
+        if hasattr(value, "__len__") and not isinstance(value, (str, dict)):
+            try:
+                if _num_samples(value) == n_samples:
+                    value = _safe_indexing(value, indices)
+            except TypeError:
+                pass
+        out[key] = value
+    return out
+
+
+def _score(est, X, y, scorers: dict) -> dict[str, float]:
+    return {name: float(scorer(est, X, y)) for name, scorer in scorers.items()}
+
+
+class _Objective:
+    """Cross-validate the parameters a trial samples. Picklable for workers."""
+
+    def __init__(self, *, estimator, param_distributions, X, y, splits, scorers,
+                 refit_metric, fit_params, error_score, return_train_score, n_trials,
+                 prune, monitor_metric):
+        self.estimator = estimator
+        self.param_distributions = param_distributions
+        self.X = X
+        self.y = y
+        self.splits = splits
+        self.scorers = scorers
+        self.refit_metric = refit_metric
+        self.fit_params = fit_params
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+        self.n_trials = n_trials
+        self.prune = prune
+        self.monitor_metric = monitor_metric
+        self.interrupt_flag: InterruptFlag | None = None
+
+    def _claim(self, trial: optuna.trial.Trial) -> None:
+        """Fail this trial as surplus when earlier trials already fill n_trials."""
+        if self.n_trials is None:
+            return
+        ahead = sum(
+            1
+            for t in trial.study.get_trials(deepcopy=False)
+            if t.number < trial.number and (t.state == TrialState.RUNNING or is_counted(t))
+        )
+        if ahead >= self.n_trials:
+            trial.set_user_attr(SURPLUS, True)
+            raise SurplusTrial(f"trial {trial.number} is beyond n_trials={self.n_trials}")
+
+    def __call__(self, trial: optuna.trial.Trial) -> float:
+        trial.set_user_attr(WORKER, worker_tag())
+        self._claim(trial)
+        params = sample_params(trial, self.param_distributions)
+        n_samples = _num_samples(self.X)
+        record: dict[str, list] = {"fit_time": [], "score_time": []}
+        for name in self.scorers:
+            record[f"test_{name}"] = []
+            if self.return_train_score:
+                record[f"train_{name}"] = []
+        reporter = None
+        try:
+            for fold, (train, test) in enumerate(self.splits):
+                est = clone(self.estimator).set_params(**params)
+                X_tr, y_tr = _safe_indexing(self.X, train), _safe_split_y(self.y, train)
+                X_te, y_te = _safe_indexing(self.X, test), _safe_split_y(self.y, test)
+                callbacks = []
+                if fold == 0 and self.prune:
+                    reporter = EpochPruningCallback(trial, metric=self.monitor_metric)
+                    callbacks = [reporter]
+                start = time.perf_counter()
+                _fit_fold(est, X_tr, y_tr, X_te, y_te,
+                          _index_fit_params(self.fit_params, n_samples, train), callbacks)
+                fit_time = time.perf_counter() - start
+                self._check_interrupt()
+                test_scores = _score(est, X_te, y_te, self.scorers)
+                score_time = time.perf_counter() - start - fit_time
+                bad = {k: v for k, v in test_scores.items() if not math.isfinite(v)}
+                if bad:
+                    raise FloatingPointError(
+                        f"non-finite test score on fold {fold} ({bad}); the model "
+                        "probably diverged (NaN loss)"
+                    )
+                record["fit_time"].append(fit_time)
+                record["score_time"].append(score_time)
+                for name, value in test_scores.items():
+                    record[f"test_{name}"].append(value)
+                if self.return_train_score:
+                    for name, value in _score(est, X_tr, y_tr, self.scorers).items():
+                        record[f"train_{name}"].append(value)
+        except optuna.TrialPruned:
+            if reporter is not None and reporter.last_step is not None:
+                trial.set_user_attr(PRUNED_AT_EPOCH, reporter.last_step)
+            self._store(trial, record)
+            raise
+        except Exception as exc:
+            if self.error_score == "raise":
+                raise
+            reason = f"{type(exc).__name__}: {exc}"
+            trial.set_user_attr(FAIL_REASON, reason[:2000])
+            self._store(trial, record)
+            raise TrialFailed(reason) from exc
+        self._store(trial, record)
+        return float(np.mean(record[f"test_{self.refit_metric}"]))
+
+    def _check_interrupt(self) -> None:
+        if self.interrupt_flag is not None and self.interrupt_flag.is_set:
+            raise KeyboardInterrupt
+
+    @staticmethod
+    def _store(trial: optuna.trial.Trial, record: dict) -> None:
+        for key, values in record.items():
+            trial.set_user_attr(key, [float(v) for v in values])
+
+
+def _safe_split_y(y, indices):
+    return None if y is None else _safe_indexing(y, indices)
+
+
+def _estimator_has(attr: str):
+    def check(self) -> bool:
+        if hasattr(self, "best_estimator_"):
+            getattr(self.best_estimator_, attr)
+        else:
+            getattr(self.estimator, attr)
+        return True
+
+    return check
+
+
+class _Progress:
+    """tqdm bar over counted trials, with best score, pruned and failed counts."""
+
+    def __init__(self, total: int | None, verbose: int, study: optuna.Study) -> None:
+        self.bar = None
+        self.study = study
+        if verbose > 0:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, desc="OptunaSearchCV", unit="trial", file=sys.stderr)
+            self.update()
+
+    def update(self, *args: Any) -> None:
+        if self.bar is None:
+            return
+        trials = self.study.get_trials(deepcopy=False)
+        n_counted, _ = count_trials(trials)
+        values = [t.value for t in trials if t.state == TrialState.COMPLETE]
+        pruned = sum(t.state == TrialState.PRUNED for t in trials)
+        failed = sum(t.state == TrialState.FAIL and FAIL_REASON in t.user_attrs for t in trials)
+        self.bar.n = n_counted
+        postfix = {"pruned": pruned, "failed": failed}
+        if values:
+            postfix = {"best": f"{max(values):.4g}", **postfix}
+        self.bar.set_postfix(postfix, refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.update()
+            self.bar.close()
+
+
+class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
+    """Hyperparameter search with cross-validation, driven by an Optuna study.
+
+    Each trial samples parameters from ``param_distributions``, sets them on a
+    clone of ``estimator`` and cross-validates it. For skdl's Keras estimators
+    (and Pipelines ending in one) the validation score of the first fold is
+    reported after every epoch, so ``pruner`` can stop bad trials early. The study
+    can live in a persistent ``storage``, to resume an interrupted search or to
+    share one search between processes and machines.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator or Pipeline to tune (``step__param`` names for Pipelines).
+    param_distributions : dict
+        ``{parameter name: spec}`` where a spec is an Optuna distribution, a list of
+        values, or a :class:`Choice`, :class:`LayerSpace` or :class:`Conditional`.
+        See :func:`default_space` for skdl's MLP and CNN estimators.
+    n_trials : int or None, default=10
+        Number of counted trials the study should hold when ``fit`` ends, trials
+        of earlier runs of the same study included. Counted are complete, pruned
+        and failed-because-of-their-parameters trials; trials interrupted or lost
+        with a killed worker are not counted (they are run again).
+    timeout : float or None, default=None
+        Stop starting new trials after this many seconds.
+    cv : int, cross-validation generator or iterable, default=None
+        As in ``GridSearchCV`` (5-fold, stratified for classifiers). Splits must
+        be the same for every trial, so do not use a shuffling splitter without a
+        fixed ``random_state``.
+    scoring : str, callable, list, tuple, dict or None, default=None
+        As in ``GridSearchCV``. With several metrics, ``refit`` names the one the
+        study optimises.
+    refit : bool or str, default=True
+        Refit the best parameters on all data (``best_estimator_``). With several
+        metrics, the name of the metric to optimise and to choose the best trial by.
+    sampler : optuna.samplers.BaseSampler, default=None
+        ``None`` uses ``TPESampler(seed=random_state)``.
+    pruner : optuna.pruners.BasePruner, default=None
+        ``None`` means no pruning. Pruning applies to estimators with
+        ``_skdl_epoch_callbacks`` (or Pipelines ending in one).
+    storage : None, str, path-like or optuna.storages.BaseStorage, default=None
+        Where the study lives, see :func:`get_storage`: ``None`` (memory), a
+        database URL, a ``.db`` file (SQLite) or a ``.log``/``.jsonl`` file
+        (journal).
+    study_name : str, default=None
+        Name of the study in the storage; needed to resume or share a study.
+    load_if_exists : bool, default=False
+        Continue an existing study of that name instead of raising.
+    n_jobs : int, default=None
+        Number of worker processes running trials (``-1``: all cores). Each worker
+        gets its share of the cores as thread budget. With ``storage=None`` a
+        temporary journal file is shared by the workers.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the default sampler.
+    verbose : int, default=0
+        0 prints nothing; 1 shows a progress bar over trials with the best score
+        so far and the numbers of pruned and failed trials; 2 also shows Optuna's
+        log lines.
+    error_score : "raise" or float, default=np.nan
+        Score given to every fold of a trial whose fit fails (the trial is recorded
+        as failed with its ``fail_reason`` user attribute). ``"raise"`` re-raises.
+    return_train_score : bool, default=False
+        Also score the training part of each fold.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy arrays
+        One entry per counted trial, in trial order, in ``GridSearchCV``'s format
+        (``mean_fit_time``, ``param_<name>``, ``params``, ``split<i>_test_<m>``,
+        ``mean_test_<m>``, ``std_test_<m>``, ``rank_test_<m>``, ...), plus
+        ``trial_number`` and ``state``. Pruned trials have NaN scores.
+    best_index_ : int
+        Index of the best trial in ``cv_results_``.
+    best_params_ : dict
+        Parameters of the best trial, as given to the estimator.
+    best_score_ : float
+        Mean cross-validated score of the best trial (of the ``refit`` metric).
+    best_estimator_ : estimator
+        The estimator refit on all data with ``best_params_`` (if ``refit``).
+    best_trial_ : optuna.trial.FrozenTrial
+        The best trial.
+    refit_time_ : float
+        Seconds spent refitting.
+    scorer_ : callable or dict
+        The scorer(s) used.
+    multimetric_ : bool
+        Whether several metrics were used.
+    n_splits_ : int
+        Number of cross-validation folds.
+    n_trials_ : int
+        Number of counted trials in the study.
+    study_ : optuna.Study
+        The study.
+    interrupted_ : bool
+        Whether the search was stopped by Ctrl-C.
+
+    See Also
+    --------
+    sklearn.model_selection.GridSearchCV : exhaustive search with the same results format.
+    skdl.tuning.default_space : a search space for skdl's MLP and CNN estimators.
+
+    Notes
+    -----
+    Ctrl-C stops the search and keeps every finished trial in the storage. If at
+    least one trial completed, ``fit`` finishes with those (best parameters, refit)
+    and warns how to resume; otherwise ``KeyboardInterrupt`` is raised again.
+
+    Examples
+    --------
+    >>> from optuna.distributions import FloatDistribution
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdl.tuning import OptunaSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = OptunaSearchCV(LogisticRegression(max_iter=200),
+    ...                         {"C": FloatDistribution(1e-2, 1e2, log=True)},
+    ...                         n_trials=3, cv=3, random_state=0).fit(X, y)
+    >>> sorted(search.best_params_)
+    ['C']
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit"])],
+        "param_distributions": [dict],
+        "n_trials": [Interval(Integral, 1, None, closed="left"), None],
+        "timeout": [Interval(Real, 0, None, closed="neither"), None],
+        "cv": ["cv_object"],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, list, tuple, dict, None],
+        "refit": ["boolean", str],
+        "sampler": [BaseSampler, None],
+        "pruner": [BasePruner, None],
+        "storage": [None, str, os.PathLike, BaseStorage],
+        "study_name": [str, None],
+        "load_if_exists": ["boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "error_score": [StrOptions({"raise"}), Real],
+        "return_train_score": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_trials=10,
+        timeout=None,
+        cv=None,
+        scoring=None,
+        refit=True,
+        sampler=None,
+        pruner=None,
+        storage=None,
+        study_name=None,
+        load_if_exists=False,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        self.estimator = estimator
+        self.param_distributions = param_distributions
+        self.n_trials = n_trials
+        self.timeout = timeout
+        self.cv = cv
+        self.scoring = scoring
+        self.refit = refit
+        self.sampler = sampler
+        self.pruner = pruner
+        self.storage = storage
+        self.study_name = study_name
+        self.load_if_exists = load_if_exists
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+
+    # -- delegation ---------------------------------------------------------
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        sub = get_tags(self.estimator)
+        tags.estimator_type = sub.estimator_type
+        tags.classifier_tags = deepcopy(sub.classifier_tags)
+        tags.regressor_tags = deepcopy(sub.regressor_tags)
+        tags.input_tags.pairwise = sub.input_tags.pairwise
+        tags.input_tags.sparse = sub.input_tags.sparse
+        tags.non_deterministic = True
+        return tags
+
+    @property
+    def classes_(self):
+        """Class labels of the best estimator."""
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.classes_
+
+    @property
+    def n_features_in_(self):
+        """Number of features seen by the best estimator."""
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.n_features_in_
+
+    def _check_refitted(self, method: str) -> None:
+        check_is_fitted(self)
+        if not hasattr(self, "best_estimator_"):
+            raise AttributeError(
+                f"This OptunaSearchCV was fitted with refit=False; {method} is "
+                "available only after refitting on the best parameters."
+            )
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Call ``predict`` on the best estimator."""
+        self._check_refitted("predict")
+        return self.best_estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Call ``predict_proba`` on the best estimator."""
+        self._check_refitted("predict_proba")
+        return self.best_estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Call ``predict_log_proba`` on the best estimator."""
+        self._check_refitted("predict_log_proba")
+        return self.best_estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Call ``decision_function`` on the best estimator."""
+        self._check_refitted("decision_function")
+        return self.best_estimator_.decision_function(X)
+
+    @available_if(_estimator_has("transform"))
+    def transform(self, X):
+        """Call ``transform`` on the best estimator."""
+        self._check_refitted("transform")
+        return self.best_estimator_.transform(X)
+
+    @available_if(_estimator_has("inverse_transform"))
+    def inverse_transform(self, X):
+        """Call ``inverse_transform`` on the best estimator."""
+        self._check_refitted("inverse_transform")
+        return self.best_estimator_.inverse_transform(X)
+
+    @available_if(_estimator_has("score"))
+    def score(self, X, y=None):
+        """Score the best estimator with the ``refit`` scorer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        self._check_refitted("score")
+        scorer = self.scorer_[self.refit_metric_] if self.multimetric_ else self.scorer_
+        return scorer(self.best_estimator_, X, y)
+
+    def trials_dataframe(self, **kwargs):
+        """Return ``study_.trials_dataframe(**kwargs)``: every trial of the study.
+
+        Returns
+        -------
+        df : pandas.DataFrame
+        """
+        check_is_fitted(self)
+        return self.study_.trials_dataframe(**kwargs)
+
+    # -- fit ----------------------------------------------------------------
+
+    def _scorers(self) -> tuple[dict, bool, str]:
+        scoring = self.scoring
+        if scoring is None or isinstance(scoring, str) or callable(scoring):
+            return {"score": check_scoring(self.estimator, scoring)}, False, "score"
+        if isinstance(scoring, (list, tuple)):
+            if not scoring or not all(isinstance(s, str) for s in scoring):
+                raise ValueError(
+                    "A list of scorings must be a non-empty list of scorer names. "
+                    f"Got {scoring!r} instead."
+                )
+            scorers = {name: check_scoring(self.estimator, name) for name in scoring}
+        else:
+            if not scoring:
+                raise ValueError("The 'scoring' dict must not be empty.")
+            scorers = {name: check_scoring(self.estimator, s) for name, s in scoring.items()}
+        if not isinstance(self.refit, str) or self.refit not in scorers:
+            raise ValueError(
+                "With several metrics, 'refit' must name the metric the study optimises, "
+                f"one of {sorted(scorers)}. Got refit={self.refit!r} instead."
+            )
+        return scorers, True, self.refit
+
+    def _check_param_names(self) -> None:
+        valid = set(self.estimator.get_params(deep=True))
+        for name in self.param_distributions:
+            parts = name.split("__")
+            if any("__".join(parts[:i]) in valid for i in range(1, len(parts) + 1)):
+                continue
+            close = difflib.get_close_matches(name, sorted(valid), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(
+                f"Invalid parameter {name!r} in param_distributions for estimator "
+                f"{type(self.estimator).__name__}.{hint} Valid parameters are: "
+                f"{sorted(valid)}."
+            )
+
+    def _monitor_metric(self, refit_metric: str) -> str | None:
+        scoring = self.scoring
+        if isinstance(scoring, dict):
+            scoring = scoring[refit_metric]
+        elif isinstance(scoring, (list, tuple)):
+            scoring = refit_metric
+        if scoring is None:
+            return "accuracy" if is_classifier(self.estimator) else None
+        return scoring if isinstance(scoring, str) else None
+
+    def fit(self, X, y=None, *, groups=None, **fit_params):
+        """Run the study, then refit the best parameters on all data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Targets.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for group-aware ``cv`` splitters.
+        **fit_params : dict
+            Passed to the estimator's ``fit`` (array-likes of length n_samples are
+            split with the folds). For a Pipeline use ``step__param`` names.
+
+        Returns
+        -------
+        self : OptunaSearchCV
+        """
+        self._validate_params()
+        if self.n_trials is None and self.timeout is None:
+            raise ValueError(
+                "OptunaSearchCV needs n_trials or timeout (or both) to know when to stop; "
+                "both are None."
+            )
+        validate_space(self.param_distributions)
+        self._check_param_names()
+        X, y, groups = indexable(X, y, groups)
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        splits = list(cv.split(X, y, groups))
+        scorers, multimetric, refit_metric = self._scorers()
+        n_jobs = self.n_jobs or 1
+        n_jobs = max(1, n_cores() + 1 + n_jobs) if n_jobs < 0 else n_jobs
+        seed = None
+        if self.random_state is not None:
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        sampler = self.sampler
+        if sampler is None:
+            sampler = TPESampler(seed=seed, constant_liar=n_jobs > 1)
+        else:
+            sampler = deepcopy(sampler)  # keep the user's object (and its RNG) untouched
+        pruner = self.pruner if self.pruner is not None else NopPruner()
+        prune = not isinstance(pruner, NopPruner) and _final_accepts_callbacks(self.estimator)
+
+        tmpdir = None
+        if self.storage is None and n_jobs > 1:
+            tmpdir = tempfile.mkdtemp(prefix="skdl-search-")
+            storage = get_storage(os.path.join(tmpdir, "study.log"))
+        else:
+            storage = get_storage(self.storage)
+        if n_jobs > 1 and isinstance(storage, InMemoryStorage):
+            raise ValueError(
+                "n_jobs > 1 runs trials in separate processes, which cannot share an "
+                "InMemoryStorage. Pass storage=None (a temporary journal file is used), "
+                "a '.db'/'.log' path or a database URL."
+            )
+        optuna_verbosity = optuna.logging.INFO if self.verbose > 1 else optuna.logging.ERROR
+        old_verbosity = optuna.logging.get_verbosity()
+        optuna.logging.set_verbosity(optuna_verbosity)
+        try:
+            study = load_or_create_study(
+                storage, self.study_name, sampler=sampler, pruner=pruner,
+                load_if_exists=self.load_if_exists,
+            )
+        except BaseException:
+            optuna.logging.set_verbosity(old_verbosity)
+            raise
+        fail_dead_local_trials(study)
+        objective = _Objective(
+            estimator=self.estimator, param_distributions=self.param_distributions,
+            X=X, y=y, splits=splits, scorers=scorers, refit_metric=refit_metric,
+            fit_params=fit_params, error_score=self.error_score,
+            return_train_score=self.return_train_score, n_trials=self.n_trials,
+            prune=prune, monitor_metric=self._monitor_metric(refit_metric),
+        )
+        deadline = None if self.timeout is None else time.time() + self.timeout
+        progress = _Progress(self.n_trials, self.verbose, study)
+        self.interrupted_ = False
+        try:
+            if n_jobs == 1:
+                with InterruptFlag() as flag:
+                    objective.interrupt_flag = flag
+                    optimize_loop(study, objective, n_trials=self.n_trials,
+                                  deadline=deadline, callbacks=[progress.update])
+            else:
+                job = {
+                    "objective": objective, "storage": storage, "study_name": study.study_name,
+                    "sampler": sampler, "pruner": pruner, "n_trials": self.n_trials,
+                    "deadline": deadline, "optuna_verbosity": optuna_verbosity,
+                    # copies of one seeded sampler would repeat each other's draws
+                    "reseed": True,
+                }
+                run_workers(n_workers=n_jobs, job=job, study=study, poll=progress.update)
+        except KeyboardInterrupt:
+            self.interrupted_ = True
+        finally:
+            objective.interrupt_flag = None
+            progress.close()
+            optuna.logging.set_verbosity(old_verbosity)
+            if tmpdir is not None:
+                memory = InMemoryStorage()
+                optuna.copy_study(from_study_name=study.study_name, from_storage=storage,
+                                  to_storage=memory)
+                study = optuna.load_study(study_name=study.study_name, storage=memory,
+                                          sampler=sampler, pruner=pruner)
+                shutil.rmtree(tmpdir, ignore_errors=True)
+
+        self.study_ = study
+        self.scorer_ = scorers if multimetric else scorers["score"]
+        self.multimetric_ = multimetric
+        self.refit_metric_ = refit_metric
+        self.n_splits_ = len(splits)
+        trials = [t for t in study.get_trials(deepcopy=True) if is_counted(t)]
+        self.n_trials_ = len(trials)
+        if self.interrupted_:
+            self._warn_interrupted(trials)
+        self._finish(trials, list(scorers), refit_metric)
+        if self.refit:
+            est = clone(self.estimator).set_params(**self.best_params_)
+            start = time.perf_counter()
+            est.fit(X, y, **fit_params)
+            self.refit_time_ = time.perf_counter() - start
+            self.best_estimator_ = est
+        return self
+
+    def _warn_interrupted(self, trials: list) -> None:
+        how = (
+            f"fit again with study_name={self.study_.study_name!r}, the same storage "
+            "and load_if_exists=True"
+            if self.storage is not None
+            else "pass storage= and study_name= to make a search resumable"
+        )
+        complete = [t for t in trials if t.state == TrialState.COMPLETE]
+        msg = (
+            f"The search was interrupted after {len(trials)} counted trials "
+            f"({len(complete)} complete). To resume it, {how}."
+        )
+        warnings.warn(msg, TrainingInterruptedWarning, stacklevel=3)
+        if not complete:
+            raise KeyboardInterrupt(msg)
+
+    def _finish(self, trials: list, metrics: list[str], refit_metric: str) -> None:
+        complete = [t for t in trials if t.state == TrialState.COMPLETE]
+        failed = [t for t in trials if t.state == TrialState.FAIL]
+        if not complete:
+            if failed:
+                reasons = "\n".join(
+                    f"  trial {t.number}: {t.user_attrs.get(FAIL_REASON)}" for t in failed[:5]
+                )
+                raise ValueError(
+                    f"All {len(trials)} trials failed or were pruned; none completed. "
+                    f"{len(failed)} failed; the first reasons:\n{reasons}"
+                )
+            raise ValueError(
+                f"No trial completed ({len(trials)} counted trials, all pruned). "
+                "Increase n_trials or use a less aggressive pruner."
+            )
+        if failed:
+            reasons = "; ".join(
+                f"trial {t.number}: {t.user_attrs.get(FAIL_REASON)}" for t in failed[:3]
+            )
+            warnings.warn(
+                f"{len(failed)} of {len(trials)} trials failed and got "
+                f"error_score={self.error_score!r}. First reasons: {reasons}",
+                FitFailedWarning,
+                stacklevel=3,
+            )
+        self.cv_results_ = _format_results(
+            trials, self.param_distributions, metrics, self.n_splits_,
+            self.return_train_score, self.error_score,
+        )
+        means = self.cv_results_[f"mean_test_{refit_metric}"]
+        self.best_index_ = int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
+        self.best_score_ = float(means[self.best_index_])
+        self.best_params_ = self.cv_results_["params"][self.best_index_]
+        number = int(self.cv_results_["trial_number"][self.best_index_])
+        self.best_trial_ = next(t for t in trials if t.number == number)
+
+
+def _format_results(trials, space, metrics, n_splits, return_train_score, error_score) -> dict:
+    """Build ``cv_results_`` (GridSearchCV's layout) from the counted trials."""
+    fill = np.nan if error_score == "raise" else float(error_score)
+    n = len(trials)
+    results: dict[str, Any] = {}
+
+    def arrays(key: str, trial) -> np.ndarray:
+        values = trial.user_attrs.get(key, [])
+        if trial.state == TrialState.COMPLETE and len(values) == n_splits:
+            return np.asarray(values, dtype=float)
+        if trial.state == TrialState.FAIL and key.startswith(("test_", "train_")):
+            return np.full(n_splits, fill)
+        return np.full(n_splits, np.nan)
+
+    def store(key: str, splits: bool, rank: bool) -> None:
+        table = np.vstack([arrays(key, t) for t in trials]) if n else np.empty((0, n_splits))
+        if splits:
+            for i in range(n_splits):
+                results[f"split{i}_{key}"] = table[:, i]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = table.mean(axis=1) if n else np.empty(0)
+            results[f"mean_{key}"] = mean
+            results[f"std_{key}"] = table.std(axis=1) if n else np.empty(0)
+        if rank:
+            if n and np.isnan(mean).all():
+                results[f"rank_{key}"] = np.ones(n, dtype=np.int32)
+            else:
+                filled = np.where(np.isnan(mean), np.nanmin(mean) - 1, mean)
+                results[f"rank_{key}"] = rankdata(-filled, method="min").astype(np.int32)
+
+    for key in ("fit_time", "score_time"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            table = np.vstack([_times(t, key, n_splits) for t in trials])
+            results[f"mean_{key}"] = np.nanmean(table, axis=1)
+            results[f"std_{key}"] = np.nanstd(table, axis=1)
+    params = [decode_params(t.params, space) for t in trials]
+    for name in space:
+        column = np.ma.MaskedArray(np.empty(n, dtype=object), mask=True)
+        for i, p in enumerate(params):
+            if name in p:
+                column[i] = p[name]
+        results[f"param_{name}"] = column
+    results["params"] = params
+    for metric in metrics:
+        store(f"test_{metric}", splits=True, rank=True)
+        if return_train_score:
+            store(f"train_{metric}", splits=True, rank=False)
+    results["trial_number"] = np.array([t.number for t in trials], dtype=int)
+    results["state"] = np.array([t.state.name for t in trials], dtype=object)
+    return results
+
+
+def _times(trial, key: str, n_splits: int) -> np.ndarray:
+    values = list(trial.user_attrs.get(key, []))[:n_splits]
+    return np.asarray(values + [np.nan] * (n_splits - len(values)), dtype=float)
+
