@@ -1,0 +1,280 @@
+"""KerasClassifier and KerasRegressor: wrap your own model builder or keras.Model.
+
+They accept scikeras's calling conventions: ``model=`` a function that returns
+a ``keras.Model`` (compiled or not) and may take ``meta``, ``compile_kwargs``
+and ``params``; its own hyperparameters given bare (``hidden_layer_dim=100``)
+or routed (``model__hidden_layer_dim=100``); ``optimizer__…``, ``loss__…``,
+``compile__…``, ``fit__…`` and ``callbacks__…`` routed options. A scikeras user
+switches by changing the import.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from sklearn.base import ClassifierMixin, RegressorMixin
+
+from skdl.estimators._base import BaseKerasEstimator
+from skdl.estimators._routing import route_params
+from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin, classifier_tags
+
+
+class _KerasModelMixin:
+    """The model-builder side shared by KerasClassifier and KerasRegressor."""
+
+    _parameter_constraints = {
+        **BaseKerasEstimator._parameter_constraints,
+        "model": [callable, None],
+    }
+
+    def _get_builder(self):
+        if self.model is None:
+            raise ValueError(
+                f"{type(self).__name__} needs the 'model' parameter: a function returning a "
+                "keras.Model, a registered architecture name, or a keras.Model. Got None."
+            )
+        if isinstance(self.model, str):
+            from skdl.architectures import get_architecture
+
+            return get_architecture(self.model)
+        return self.model
+
+    def _builder_signature(self):
+        model = self.model
+        if isinstance(model, str):
+            from skdl.architectures import get_architecture
+
+            model = get_architecture(model)
+        if model is None or not callable(model) or hasattr(model, "get_config"):
+            return {}
+        try:
+            return inspect.signature(model).parameters
+        except (TypeError, ValueError):
+            return {}
+
+    def _bare_param_names(self):
+        reserved = {"meta", "compile_kwargs", "params"}
+        return tuple(p for p in self._builder_signature() if p not in reserved)
+
+    def _builder_params(self):
+        extra = self._all_extra_params()
+        params = {k: v for k, v in extra.items() if "__" not in k}
+        params.update(route_params(extra, "model"))
+        return params
+
+
+_KERAS_DOC_PARAMS = """
+    Parameters
+    ----------
+    model : callable, str or keras.Model, default=None
+        A function returning a ``keras.Model`` (compiled or not). It receives
+        its own keyword hyperparameters and, if its signature asks for them,
+        ``meta`` (a dict with ``n_features_in_``, ``input_shape_``,
+        ``target_type_``, ``n_classes_``, ``n_outputs_``, ``output_activation_``,
+        ``classes_``, ``X_shape_``), ``compile_kwargs`` and ``params``. A
+        registered architecture name is looked up with
+        :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
+    optimizer : str, keras Optimizer class or instance, default="rmsprop"
+        Used when the estimator compiles the model.
+    learning_rate : float, default=None
+        ``None`` keeps the optimizer's own default.
+    loss : str or callable, default=None
+        ``None`` keeps the loss of a model the builder compiled, else picks one
+        from the target (see the estimator guide).
+    metrics : list, default=None
+        Compiled metrics, logged per epoch in ``history_``.
+    batch_size : int, default=32
+    epochs : int, default=10
+    lr_schedule : str, EpochSchedule, callable or keras LearningRateSchedule, default=None
+        Per-epoch learning-rate schedule (see docs/schedules.md).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        classifiers) and stop when ``monitor`` stops improving; the best
+        weights are restored.
+    validation_fraction : float, default=0.1
+    patience : int or None, default=None
+        Epochs without improvement of ``monitor`` by ``min_delta`` before
+        stopping; ``None`` trains for exactly ``epochs`` (unless early stopping).
+    min_delta : float, default=1e-4
+    monitor : str, default=None
+        ``"val_loss"`` with early stopping, else ``"loss"``.
+    callbacks : list, default=None
+        Keras callbacks (instances are copied per fit, classes are built with
+        ``callbacks__`` options) or any object with ``on_epoch_end(epoch, logs)``.
+    checkpoint : str or path, default=None
+        Path of a ``.keras`` file where the best model so far is written atomically.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, shuffling, dropout and the validation split.
+    verbose : int, default=0
+        0 prints nothing; 1 prints one line per epoch.
+    warm_start : bool, default=False
+        Continue from the previous fit's weights.
+    engine : {"auto", "compiled", "keras"}, default="auto"
+        "compiled" trains whole epochs in one compiled call and reuses compiled
+        networks across fits; "keras" drives ``model.fit``.
+    **kwargs
+        Routed parameters (``model__…``, ``optimizer__…``, ``loss__…``,
+        ``compile__…``, ``fit__…``, ``callbacks__…``, ``lr_schedule__…``) and
+        the builder's own keyword arguments.
+"""
+
+
+class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, BaseKerasEstimator):
+    __doc__ = (
+        "A scikit-learn classifier around your own Keras model builder.\n"
+        + _KERAS_DOC_PARAMS
+        + """    class_weight : dict or "balanced", default=None
+
+    Attributes
+    ----------
+    model_ : keras.Model
+    history_ : dict of list of float
+    classes_ : ndarray
+    n_features_in_ : int
+    feature_names_in_ : ndarray
+    n_outputs_ : int
+    n_iter_ : int
+    best_epoch_ : int
+        Index in ``history_`` of the best epoch (with early stopping).
+
+    Examples
+    --------
+    >>> import keras
+    >>> from skdl import KerasClassifier
+    >>> def build(meta, units=16):
+    ...     return keras.Sequential([
+    ...         keras.Input(meta["input_shape_"]),
+    ...         keras.layers.Dense(units, activation="relu"),
+    ...         keras.layers.Dense(meta["n_outputs_"], activation=meta["output_activation_"]),
+    ...     ])
+    >>> clf = KerasClassifier(build, units=8, epochs=2, random_state=0)
+    >>> clf.fit([[0.0], [1.0]] * 10, [0, 1] * 10).predict([[1.0]]).shape
+    (1,)
+"""
+    )
+
+    _parameter_constraints = {
+        **_KerasModelMixin._parameter_constraints,
+        "class_weight": [dict, "balanced", None],
+    }
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        optimizer="rmsprop",
+        learning_rate=None,
+        loss=None,
+        metrics=None,
+        batch_size=32,
+        epochs=10,
+        lr_schedule=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=None,
+        min_delta=1e-4,
+        monitor=None,
+        class_weight=None,
+        callbacks=None,
+        checkpoint=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        engine="auto",
+        **kwargs,
+    ):
+        self.model = model
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.lr_schedule = lr_schedule
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.min_delta = min_delta
+        self.monitor = monitor
+        self.class_weight = class_weight
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.engine = engine
+        self._store_kwargs(kwargs)
+
+    def __sklearn_tags__(self):
+        return classifier_tags(super().__sklearn_tags__())
+
+
+class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, BaseKerasEstimator):
+    __doc__ = (
+        "A scikit-learn regressor around your own Keras model builder.\n"
+        + _KERAS_DOC_PARAMS
+        + """    scale_target : bool, default=False
+        Standardise y inside the estimator (predictions are mapped back).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+    history_ : dict of list of float
+    n_features_in_ : int
+    feature_names_in_ : ndarray
+    n_outputs_ : int
+    n_iter_ : int
+"""
+    )
+
+    _parameter_constraints = {
+        **_KerasModelMixin._parameter_constraints,
+        "scale_target": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        optimizer="rmsprop",
+        learning_rate=None,
+        loss=None,
+        metrics=None,
+        batch_size=32,
+        epochs=10,
+        lr_schedule=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=None,
+        min_delta=1e-4,
+        monitor=None,
+        scale_target=False,
+        callbacks=None,
+        checkpoint=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        engine="auto",
+        **kwargs,
+    ):
+        self.model = model
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.lr_schedule = lr_schedule
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.min_delta = min_delta
+        self.monitor = monitor
+        self.scale_target = scale_target
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.engine = engine
+        self._store_kwargs(kwargs)

@@ -1,0 +1,65 @@
+"""Routing of scikeras-style prefixed parameters (``model__units=64``).
+
+One small pure function decides where each extra keyword goes, so every
+estimator routes the same way and a scikeras user can switch by changing an
+import.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+#: prefix -> what it configures
+ROUTES = {
+    "model": "the architecture builder (keyword arguments)",
+    "optimizer": "the Keras optimizer's options",
+    "loss": "the Keras loss's options",
+    "compile": "model.compile keyword arguments",
+    "fit": "training options (shuffle; others go to model.fit on the Keras engine)",
+    "predict": "prediction options (batch_size)",
+    "callbacks": "options for callbacks given as classes",
+    "lr_schedule": "the learning-rate schedule's options",
+}
+
+
+def route_params(params: dict, prefix: str) -> dict:
+    """Return the entries of ``params`` that start with ``prefix + "__"``, prefix removed.
+
+    Examples
+    --------
+    >>> route_params({"optimizer__momentum": 0.9, "model__units": 8}, "optimizer")
+    {'momentum': 0.9}
+    """
+    head = prefix + "__"
+    return {k[len(head) :]: v for k, v in params.items() if k.startswith(head)}
+
+
+def check_routed_names(names, *, estimator_name: str, declared, allow_bare=()):
+    """Raise a ValueError for an extra keyword that no route accepts.
+
+    Parameters
+    ----------
+    names : iterable of str
+        The extra keyword names given to the estimator.
+    estimator_name : str
+        Used in the message.
+    declared : iterable of str
+        The estimator's declared parameters, offered as "did you mean" hints.
+    allow_bare : iterable of str, default=()
+        Un-prefixed names accepted anyway (a builder's own keyword arguments).
+    """
+    allow_bare = set(allow_bare)
+    for name in names:
+        head, sep, _ = name.partition("__")
+        if sep and head in ROUTES:
+            continue
+        if not sep and name in allow_bare:
+            continue
+        candidates = list(declared) + [f"{p}__" for p in ROUTES] + sorted(allow_bare)
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"{estimator_name} got an unexpected parameter {name!r}. Parameters are "
+            f"either declared ({', '.join(sorted(declared))}) or routed with one of "
+            f"the prefixes {', '.join(p + '__' for p in ROUTES)}.{hint}"
+        )
