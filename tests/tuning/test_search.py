@@ -7,11 +7,12 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from optuna.distributions import FloatDistribution
+from optuna.distributions import FloatDistribution, IntDistribution
 from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
@@ -20,7 +21,7 @@ from skdl_tuning_fakes import EpochSGDClassifier, NaNScoreClassifier
 from skdl.exceptions import TrainingInterruptedWarning
 from skdl.tuning import OptunaSearchCV, get_storage
 
-GRID = {"C": [0.01, 0.1, 1.0, 10.0]}
+GRID = {"n_neighbors": [1, 4, 9, 30]}  # distinct scores on iris: no ties to break
 
 
 def _grid_search(estimator, grid, **kwargs):
@@ -35,7 +36,7 @@ def _by_params(results, metric="score"):
 
 def test_matches_grid_search_cv(iris):
     X, y = iris
-    est = LogisticRegression(max_iter=500)
+    est = KNeighborsClassifier()
     search = _grid_search(est, GRID, cv=3, return_train_score=True).fit(X, y)
     grid = GridSearchCV(est, GRID, cv=3, return_train_score=True).fit(X, y)
 
@@ -62,7 +63,7 @@ def test_matches_grid_search_cv(iris):
 
 def test_multimetric_refit_names_the_optimised_metric(iris):
     X, y = iris
-    est = LogisticRegression(max_iter=500)
+    est = KNeighborsClassifier()
     scoring = ["accuracy", "f1_macro"]
     search = _grid_search(est, GRID, cv=3, scoring=scoring, refit="f1_macro").fit(X, y)
     grid = GridSearchCV(est, GRID, cv=3, scoring=scoring, refit="f1_macro").fit(X, y)
@@ -79,7 +80,7 @@ def test_multimetric_refit_names_the_optimised_metric(iris):
 
 def test_multimetric_needs_refit_metric(iris):
     X, y = iris
-    search = OptunaSearchCV(LogisticRegression(), GRID, n_trials=1,
+    search = OptunaSearchCV(KNeighborsClassifier(), GRID, n_trials=1,
                             scoring={"acc": "accuracy", "f1": "f1_macro"}, refit=True)
     with pytest.raises(ValueError, match=r"'refit' must name the metric.*\['acc', 'f1'\]"):
         search.fit(X, y)
@@ -87,7 +88,7 @@ def test_multimetric_needs_refit_metric(iris):
 
 def test_refit_false_has_no_best_estimator(iris):
     X, y = iris
-    search = _grid_search(LogisticRegression(max_iter=500), GRID, cv=3, refit=False).fit(X, y)
+    search = _grid_search(KNeighborsClassifier(), GRID, cv=3, refit=False).fit(X, y)
     assert not hasattr(search, "best_estimator_")
     assert search.best_params_
     with pytest.raises(AttributeError, match="refit=False"):
@@ -115,13 +116,13 @@ def test_meta_estimator_checks():
 
 def test_parameters_validated_in_fit(iris):
     X, y = iris
-    search = OptunaSearchCV(LogisticRegression(), GRID, n_trials=0)  # __init__ only stores
+    search = OptunaSearchCV(KNeighborsClassifier(), GRID, n_trials=0)  # __init__ only stores
     with pytest.raises(InvalidParameterError, match="n_trials"):
         search.fit(X, y)
     with pytest.raises(ValueError, match="needs n_trials or timeout"):
-        OptunaSearchCV(LogisticRegression(), GRID, n_trials=None).fit(X, y)
-    with pytest.raises(ValueError, match=r"Invalid parameter 'Cc'.*Did you mean 'C'\?"):
-        OptunaSearchCV(LogisticRegression(), {"Cc": [1.0]}, n_trials=1).fit(X, y)
+        OptunaSearchCV(KNeighborsClassifier(), GRID, n_trials=None).fit(X, y)
+    with pytest.raises(ValueError, match=r"Invalid parameter 'n_neighbor'.*Did you mean 'n_neighbors'\?"):
+        OptunaSearchCV(KNeighborsClassifier(), {"n_neighbor": [1]}, n_trials=1).fit(X, y)
     with pytest.raises(ValueError, match="must be an Optuna distribution"):
         OptunaSearchCV(LogisticRegression(), {"C": 1.0}, n_trials=1).fit(X, y)
 
@@ -240,17 +241,16 @@ def test_keyboard_interrupt_before_any_trial_reraises(tiny_classification):
 
 def test_verbose_zero_prints_nothing_and_verbose_one_shows_progress(iris, capfd):
     X, y = iris
-    _grid_search(LogisticRegression(max_iter=500), GRID, cv=2).fit(X, y)
+    _grid_search(KNeighborsClassifier(), GRID, cv=2).fit(X, y)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
-    _grid_search(LogisticRegression(max_iter=500), GRID, cv=2, verbose=1).fit(X, y)
+    _grid_search(KNeighborsClassifier(), GRID, cv=2, verbose=1).fit(X, y)
     out, err = capfd.readouterr()
     assert "4/4" in err and "best=" in err and "pruned=0" in err and "failed=0" in err
 
 
 def test_timeout_alone_stops(iris):
     X, y = iris
-    search = OptunaSearchCV(LogisticRegression(max_iter=200),
-                            {"C": FloatDistribution(0.01, 10, log=True)},
+    search = OptunaSearchCV(KNeighborsClassifier(), {"n_neighbors": IntDistribution(1, 30)},
                             n_trials=None, timeout=1.0, cv=2, random_state=0).fit(X, y)
     assert search.n_trials_ >= 1
