@@ -21,7 +21,7 @@ import warnings
 import weakref
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -133,6 +133,15 @@ class BaseKerasEstimator(BaseEstimator):
 
     # ------------------------------------------------------------------- data
     def _validate_X(self, X, *, reset, y=None):
+        ndim = getattr(X, "ndim", None)
+        if ndim is not None and ndim > 2 and not self._allow_nd():
+            # sklearn's "Found array with dim 4" does not say what to do instead
+            kind = "CNNClassifier" if is_classifier(self) else "CNNRegressor"
+            raise ValueError(
+                f"{type(self).__name__} expects 2-D X of shape (n_samples, n_features); got "
+                f"X of shape {tuple(X.shape)}. Use {kind} for images, or flatten X with "
+                "X.reshape(len(X), -1)."
+            )
         kw = dict(
             accept_sparse=False,
             dtype=[np.float32, np.float64],
@@ -143,13 +152,14 @@ class BaseKerasEstimator(BaseEstimator):
             X = validate_data(self, X, reset=reset, **kw)
         else:
             X, y = validate_data(self, X, y, reset=reset, multi_output=True, y_numeric=False, **kw)
-        X = self._reshape_X(np.asarray(X, dtype=np.float32))
+        X = self._reshape_X(np.asarray(X, dtype=np.float32), reset=reset)
         return X if y is None else (X, y)
 
     def _allow_nd(self):
         return False
 
-    def _reshape_X(self, X):
+    def _reshape_X(self, X, *, reset):
+        """Hook: give validated X the shape the network takes (``reset`` in fit)."""
         return X
 
     # ---------------------------------------------------------------- network
