@@ -8,6 +8,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 __all__ = [
     "ConvergenceWarning",
+    "ModelFileError",
     "NotFittedError",
     "SkdlError",
     "SkdlWarning",
@@ -22,6 +23,10 @@ class SkdlError(Exception):
 
 class SkdlWarning(UserWarning):
     """Base class for warnings raised by skdl itself."""
+
+
+class ModelFileError(SkdlError, ValueError):
+    """A file given to :func:`skdl.load` is not a readable skdl model file."""
 
 
 class TrainingDivergedError(SkdlError, ArithmeticError):
