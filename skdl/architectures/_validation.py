@@ -123,6 +123,8 @@ def check_dropout(value, n_layers, builder, *, layers_name="hidden_layer_sizes")
 
     if isinstance(value, Real) and not isinstance(value, bool):
         return (rate(value),) * max(n_layers, 1)
+    if isinstance(value, str):
+        rate(value)  # raises with the generic message
     try:
         rates = tuple(value)
     except TypeError:

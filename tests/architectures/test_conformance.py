@@ -49,9 +49,8 @@ def random_targets(rng, target_type, n):
     return rng.integers(0, 2, (n, n_outputs)).astype("float32")
 
 
-@pytest.mark.parametrize("target_type", list(TARGETS))
-@pytest.mark.parametrize("name", list_architectures())
-def test_builder_conformance(name, target_type):
+def check_builder(name, target_type):
+    """The conformance check; usable on any registered name."""
     keras.utils.set_random_seed(0)
     channels = 3 if target_type in ("multiclass", "continuous-multioutput") else 1
     input_shape = smallest_input_shape(name, channels)
@@ -77,3 +76,28 @@ def test_builder_conformance(name, target_type):
     out = keras.ops.convert_to_numpy(model(X, training=False))
     assert out.shape == (4, meta["n_outputs_"])
     assert np.all(np.isfinite(out))
+
+
+@pytest.mark.parametrize("target_type", list(TARGETS))
+@pytest.mark.parametrize("name", list_architectures())
+def test_builder_conformance(name, target_type):
+    check_builder(name, target_type)
+
+
+def test_documented_user_builder_conforms():
+    """The example in docs/architectures.md registers and passes the check."""
+    from skdl.architectures import register_architecture, unregister_architecture
+
+    @register_architecture("wide_and_deep", input_kind="tabular")
+    def build_wide_and_deep(meta, *, units=64, activation="relu"):
+        inputs = keras.Input(shape=meta["input_shape_"])
+        deep = keras.layers.Dense(units, activation=activation)(inputs)
+        both = keras.layers.Concatenate()([inputs, deep])
+        outputs = keras.layers.Dense(meta["n_outputs_"],
+                                     activation=meta["output_activation_"])(both)
+        return keras.Model(inputs, outputs)
+
+    try:
+        check_builder("wide_and_deep", "multiclass")
+    finally:
+        unregister_architecture("wide_and_deep")
