@@ -20,7 +20,6 @@ from skdl.reporting._tables import (
     regression_report_frame,
 )
 from skdl.reporting._utils import (
-    CLASSIFICATION_TARGETS,
     estimator_scores,
     final_step,
     target_type,
@@ -335,8 +334,18 @@ def make_report(
     import_pyplot(purpose="make_report")  # fail early with the install hint
     est = final_step(estimator)
     name = type(est).__name__
-    kind = target_type(y_test)
-    is_classifier = kind in CLASSIFICATION_TARGETS and hasattr(estimator, "predict")
+    # Integer targets (diabetes) look "multiclass" to type_of_target: ask the estimator first.
+    from sklearn.base import is_classifier as _is_classifier, is_regressor
+
+    try:
+        regressor, classifier = is_regressor(estimator), _is_classifier(estimator)
+    except (AttributeError, TypeError):  # duck-typed estimator without sklearn tags
+        regressor, classifier = False, False
+    is_classifier = not regressor and (classifier or hasattr(est, "classes_"))
+    if is_classifier:
+        kind = target_type(y_test)
+    else:
+        kind = "continuous-multioutput" if np.ndim(y_test) == 2 and np.shape(y_test)[1] > 1 else "continuous"
     n_test = len(y_test)
     report = Report(
         title=title or f"{name} evaluation report",

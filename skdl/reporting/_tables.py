@@ -7,6 +7,8 @@ table the way :func:`sklearn.metrics.classification_report` prints its text.
 
 from __future__ import annotations
 
+import warnings
+
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -177,8 +179,10 @@ def classification_report_frame(
         if "samples avg" in frame.index:
             for col, func in ((ROC_AUC, metrics.roc_auc_score), (AVG_PREC, metrics.average_precision_score)):
                 try:
-                    frame.loc["samples avg", col] = float(func(Y, S, average="samples"))
-                except ValueError:  # a sample with every label or none
+                    with warnings.catch_warnings():  # samples with every label or none
+                        warnings.simplefilter("ignore")
+                        frame.loc["samples avg", col] = float(func(Y, S, average="samples"))
+                except ValueError:
                     pass
     frame.index.name = None
     return frame

@@ -1,0 +1,223 @@
+"""Search tables/plots and the HTML/Markdown/JSON report."""
+
+import base64
+import io
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn import metrics
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_validate
+
+from skdl.reporting import (
+    SearchDisplay,
+    compute_intermediate_values,
+    compute_optimization_history,
+    make_report,
+    search_trials_frame,
+)
+
+
+@pytest.fixture(scope="module")
+def study():
+    optuna = pytest.importorskip("optuna")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    def objective(trial):
+        x = trial.suggest_float("x", -3, 3)
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        value = 0.0
+        for step in range(6):
+            value = -(x - 1) ** 2 - (kind == "b") + step * 0.1
+            trial.report(value, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return value
+
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.TPESampler(seed=0),
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=1),
+    )
+    study.optimize(objective, n_trials=20)
+    return study
+
+
+class FakeSearch:
+    """Anything with study_ and cv_results_ (like OptunaSearchCV) is accepted."""
+
+    def __init__(self, study):
+        self.study_ = study
+        self.cv_results_ = {"params": [t.params for t in study.trials]}
+
+
+def test_history_and_trials_table(study):
+    hist = compute_optimization_history(FakeSearch(study))
+    assert len(hist) == len(study.trials)
+    assert (hist["state"] == "PRUNED").any()
+    assert_allclose(hist["best_value"].iloc[-1], study.best_value)
+    assert hist.loc[hist["state"] == "PRUNED", "value"].isna().all()
+    table = search_trials_frame(study, n_top=3)
+    assert table.iloc[0]["number"] == study.best_trial.number
+    assert_allclose(table.iloc[0]["value"], study.best_value)
+    assert table.iloc[0]["x"] == study.best_params["x"]
+    assert table["value"].is_monotonic_decreasing
+    iv = compute_intermediate_values(study)
+    pruned = [t for t in study.trials if t.state.name == "PRUNED"]
+    assert iv[pruned[0].number]["state"] == "PRUNED"
+
+
+def test_search_plots(pyplot, study):
+    disp = SearchDisplay(FakeSearch(study))
+    assert disp.available_kinds() == ["history", "importances", "parallel", "slice", "intermediate"]
+    for kind in disp.available_kinds():
+        assert disp.plot(kind=kind).figure_ is not None
+    disp.plot(kind="history")
+    labels = disp.ax_.get_legend_handles_labels()[1]
+    assert any(lbl.startswith("pruned trial") for lbl in labels)
+    assert pyplot.rcParams["axes.facecolor"] == "white"  # optuna's ggplot style did not leak
+    with pytest.raises(ValueError, match="'kind' parameter must be one of"):
+        disp.plot(kind="contour")
+
+
+def test_search_without_study(pyplot, multiclass):
+    c = multiclass
+    search = GridSearchCV(LogisticRegression(max_iter=500), {"C": [0.01, 0.1, 1.0]}, cv=3).fit(c.X, c.y)
+    hist = compute_optimization_history(search)
+    assert_allclose(hist["best_value"].iloc[-1], search.best_score_)
+    assert SearchDisplay(search).available_kinds() == ["history"]
+    with pytest.raises(ValueError, match="need an Optuna study"):
+        SearchDisplay(search).plot(kind="intermediate")
+
+
+def _images(html):
+    found = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    return [base64.b64decode(s) for s in found]
+
+
+def _html_cell(html, row, col_index):
+    """Text of column ``col_index`` in the first table row headed ``row``."""
+    m = re.search(rf"<tr><th>{re.escape(row)}</th>((?:<td>[^<]*</td>)+)</tr>", html)
+    return re.findall(r"<td>([^<]*)</td>", m.group(1))[col_index]
+
+
+def test_report_multiclass(pyplot, tmp_path, multiclass, study):
+    c = multiclass
+    cv = cross_validate(LogisticRegression(max_iter=500), c.X, c.y, cv=3)
+    path = tmp_path / "sub" / "report.html"
+    report = make_report(c.est, c.Xte, c.yte, search=FakeSearch(study), cv_results=cv, path=path, title="Iris")
+    html = path.read_text(encoding="utf-8")
+    assert report.path == str(path)
+    # every embedded figure decodes to a PNG that matplotlib can read
+    imgs = _images(html)
+    assert len(imgs) == len(report.figures) >= 8
+    for png in imgs:
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        pyplot.imread(io.BytesIO(png), format="png")
+    # the numbers in the tables are sklearn's
+    acc = metrics.accuracy_score(c.yte, c.pred)
+    assert _html_cell(html, "accuracy", 0) == f"{acc:.4f}"
+    auc = metrics.roc_auc_score(c.yte, c.proba, multi_class="ovr")
+    assert _html_cell(html, "roc-auc (macro)", 0) == f"{auc:.4f}"
+    f1 = metrics.f1_score(c.yte, c.pred, average=None)
+    assert _html_cell(html, "virginica", 2) == f"{f1[2]:.4f}"
+    assert "<style>" in html and "table.skdl" in html  # CSS inlined from package data
+    assert "http://" not in html and "https://" not in html  # opens offline
+    for section in ("Model", "Hyperparameters", "Test-set evaluation", "Cross-validation", "Hyperparameter search"):
+        assert section in html
+    # JSON and Markdown carry the same numbers
+    data = json.loads(report.to_json())
+    assert_allclose(data["tables"]["classification_summary"]["accuracy"], acc)
+    assert_allclose(data["tables"]["search_trials"]["1"]["value"], study.best_value)
+    assert_allclose(data["tables"]["cv_summary"]["test_score"]["mean"], cv["test_score"].mean())
+    md = report.to_markdown()
+    assert f"| accuracy | {acc:.4f} |" in md and "# Iris" in md
+    text = str(report)
+    assert "accuracy" in text and str(path) in text
+    assert report.to_dict()["task"] == "multiclass"
+
+
+def test_report_binary_pipeline(pyplot, tmp_path, binary):
+    c = binary
+    report = make_report(c.est, c.Xte, c.yte, path=tmp_path / "b.html")
+    assert report.tables["model"]["pipeline"] == "StandardScaler → LogisticRegression"
+    assert report.tables["hyperparameters"].loc["C", "value"] == 0.05  # the final step's
+    auc = metrics.roc_auc_score(c.yte == c.classes[1], c.proba[:, 1])
+    assert_allclose(report.tables["classification_summary"]["roc-auc"], auc)
+    assert {"roc", "precision_recall", "confusion_matrix"} <= set(report.figures)
+
+
+def test_report_multilabel_and_regression(pyplot, tmp_path, multilabel, regression):
+    ml = multilabel
+    report = make_report(ml.est, ml.Xte, ml.yte, path=None)
+    assert report.path is None
+    assert_allclose(report.tables["classification_report"].loc["micro avg", "roc-auc"],
+                    metrics.roc_auc_score(ml.yte, ml.proba, average="micro"))
+    r = regression
+    report = make_report(r.est, r.Xte, r.yte, path=tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    r2 = metrics.r2_score(r.yte, r.pred)
+    assert _html_cell(html, "R²", 0) == f"{r2:.4f}"
+    assert "regression" in report.figures and len(_images(html)) == 1
+
+
+def test_report_with_history_and_keras_like_model(pyplot, tmp_path, multiclass, history):
+    c = multiclass
+
+    class FakeKeras:
+        layers = [object(), object()]
+
+        def summary(self, print_fn):
+            print_fn('Model: "sequential"')
+            print_fn("Total params: 1,234")
+
+        def count_params(self):
+            return 1234
+
+    class Wrapped:
+        """A fitted classifier with history_ and model_ (the skdl contract)."""
+
+        classes_ = c.est.classes_
+        history_ = history
+        model_ = FakeKeras()
+
+        def get_params(self, deep=True):
+            return {"epochs": 20, "hidden_layer_sizes": (16,)}
+
+        def predict(self, X):
+            return c.est.predict(X)
+
+        def predict_proba(self, X):
+            return c.est.predict_proba(X)
+
+    report = make_report(Wrapped(), c.Xte, c.yte, path=tmp_path / "k.html")
+    assert report.tables["model"]["parameters"] == 1234
+    assert report.tables["model"]["layers"] == 2
+    assert "history" in report.figures
+    hs = report.tables["history_summary"]
+    assert_allclose(hs.loc["val_loss", "final"], history["val_loss"][-1])
+    html = (tmp_path / "k.html").read_text(encoding="utf-8")
+    assert "Total params: 1,234" in html and "(16,)" in html
+
+
+def test_import_is_light():
+    code = (
+        "import sys, skdl.reporting; "
+        "bad = [m for m in ('matplotlib', 'keras', 'optuna', 'tensorflow', 'skdl.estimators', 'skdl.tuning') "
+        "if m in sys.modules]; print(bad); sys.exit(bool(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_public_api_is_sorted_and_documented():
+    import skdl.reporting as rep
+
+    assert rep.__all__ == sorted(rep.__all__)
+    for name in rep.__all__:
+        assert getattr(rep, name).__doc__, name
