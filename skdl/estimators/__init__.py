@@ -1,6 +1,16 @@
 """scikit-learn estimators around Keras networks."""
 
+from skdl.estimators._cnn import CNNClassifier, CNNRegressor
 from skdl.estimators._keras import KerasClassifier, KerasRegressor
 from skdl.estimators._mlp import MLPClassifier, MLPRegressor
+from skdl.estimators._persistence import load
 
-__all__ = ["KerasClassifier", "KerasRegressor", "MLPClassifier", "MLPRegressor"]
+__all__ = [
+    "CNNClassifier",
+    "CNNRegressor",
+    "KerasClassifier",
+    "KerasRegressor",
+    "MLPClassifier",
+    "MLPRegressor",
+    "load",
+]
