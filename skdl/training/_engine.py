@@ -409,7 +409,9 @@ class KerasFitNetwork(Network):
         self.key = None
         self.reusable = False
         self.backend = get_keras().backend.backend()
-        self._callbacks = list(callbacks)
+        # model.fit runs one epoch per call, so it only gets the batch hooks; the
+        # estimator's loop calls train/epoch hooks once per fit and per epoch.
+        self._callbacks = [_batch_hooks_only(cb) for cb in callbacks]
         self._fit_kwargs = dict(fit_kwargs or {})
         self._state = None
         x, y, w = sample
@@ -477,6 +479,38 @@ class KerasFitNetwork(Network):
 
     def end(self):
         pass
+
+
+_BATCH_HOOK_CLASS = None
+
+
+def _batch_hooks_only(callback):
+    """Wrap a Keras callback so that ``model.fit`` reaches only its batch hooks."""
+    global _BATCH_HOOK_CLASS
+    if _BATCH_HOOK_CLASS is None:
+        keras = get_keras()
+
+        class BatchHooks(keras.callbacks.Callback):
+            def __init__(self, inner):
+                super().__init__()
+                self.inner = inner
+
+            def set_params(self, params):
+                super().set_params(params)
+                self.inner.set_params(params)
+
+            def set_model(self, model):
+                super().set_model(model)
+                self.inner.set_model(model)
+
+            def on_train_batch_begin(self, batch, logs=None):
+                self.inner.on_train_batch_begin(batch, logs)
+
+            def on_train_batch_end(self, batch, logs=None):
+                self.inner.on_train_batch_end(batch, logs)
+
+        _BATCH_HOOK_CLASS = BatchHooks
+    return _BATCH_HOOK_CLASS(callback)
 
 
 def _buckets(n, row_shape):
