@@ -57,9 +57,10 @@ def table_html(frame: pd.DataFrame | pd.Series, *, digits: int = 4) -> str:
     index_name = html.escape(str(frame.index.name or ""))
     general = [frame[c].dtype == object for c in frame.columns]
     rows = []
-    for idx, row in frame.iterrows():
+    # itertuples keeps each column's dtype (iterrows would turn integer supports into floats)
+    for idx, *values in frame.itertuples(name=None):
         cells = "".join(
-            f"<td>{html.escape(_cell(v, digits, g))}</td>" for v, g in zip(row.tolist(), general)
+            f"<td>{html.escape(_cell(v, digits, g))}</td>" for v, g in zip(values, general)
         )
         rows.append(f"<tr><th>{html.escape(str(idx))}</th>{cells}</tr>")
     return (
@@ -80,8 +81,8 @@ def table_markdown(frame: pd.DataFrame | pd.Series, *, digits: int = 4) -> str:
     general = [frame[c].dtype == object for c in frame.columns]
     header = [esc(frame.index.name or "")] + [esc(c) for c in frame.columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * len(frame.columns)) + "|"]
-    for idx, row in frame.iterrows():
-        lines.append("| " + " | ".join([esc(idx)] + [esc(_cell(v, digits, g)) for v, g in zip(row.tolist(), general)]) + " |")
+    for idx, *values in frame.itertuples(name=None):
+        lines.append("| " + " | ".join([esc(idx)] + [esc(_cell(v, digits, g)) for v, g in zip(values, general)]) + " |")
     return "\n".join(lines)
 
 

@@ -87,7 +87,7 @@ def test_search_plots(pyplot, study):
 
 def test_search_without_study(pyplot, multiclass):
     c = multiclass
-    search = GridSearchCV(LogisticRegression(max_iter=500), {"C": [0.01, 0.1, 1.0]}, cv=3).fit(c.X, c.y)
+    search = GridSearchCV(LogisticRegression(max_iter=200), {"C": [0.01, 0.1]}, cv=2).fit(c.Xte, c.yte)
     hist = compute_optimization_history(search)
     assert_allclose(hist["best_value"].iloc[-1], search.best_score_)
     assert SearchDisplay(search).available_kinds() == ["history"]
@@ -221,3 +221,36 @@ def test_public_api_is_sorted_and_documented():
     assert rep.__all__ == sorted(rep.__all__)
     for name in rep.__all__:
         assert getattr(rep, name).__doc__, name
+
+
+def test_integer_columns_stay_integers_in_html(multiclass):
+    from skdl.reporting import classification_report_frame
+    from skdl.reporting._html import table_html, table_markdown
+
+    c = multiclass
+    frame = classification_report_frame(c.yte, c.pred, c.proba)
+    support = int(frame.loc["setosa", "support"])
+    assert f"<td>{support}</td>" in table_html(frame)
+    assert f" {support} |" in table_markdown(frame)
+
+
+def test_report_on_skdl_mlp(pyplot, tmp_path, multiclass):
+    """Integration: skdl's own MLPClassifier (history_ + a Keras model_)."""
+    skdl = pytest.importorskip("skdl")
+    c = multiclass
+    try:
+        clf = skdl.MLPClassifier(hidden_layer_sizes=(8,), epochs=3, validation_fraction=0.2, random_state=0)
+    except (AttributeError, ImportError, TypeError) as exc:  # estimators not usable in this checkout
+        pytest.skip(f"skdl.MLPClassifier unavailable: {exc}")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(c.X, c.y)
+    report = make_report(clf, c.Xte, c.yte, path=tmp_path / "mlp.html")
+    assert report.tables["model"]["parameters"] == clf.model_.count_params()
+    assert "Total params" in (tmp_path / "mlp.html").read_text(encoding="utf-8")
+    assert len(report.tables["history_summary"]) >= 2  # loss and val_loss at least
+    proba = clf.predict_proba(c.Xte)
+    assert_allclose(report.tables["classification_summary"]["log loss"], metrics.log_loss(c.yte, proba, labels=clf.classes_))
+    assert list(report.tables["classification_report"].index[:3]) == ["setosa", "versicolor", "virginica"]
