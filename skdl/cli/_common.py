@@ -1,0 +1,175 @@
+"""What several commands share: errors, warnings, files, versions, printing.
+
+Nothing heavy is imported at module level: this module is imported by
+:func:`skdl.cli.main` before a command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CLIError",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "describe_error",
+    "install_warning_display",
+    "keras_backend",
+    "print_table",
+    "versions",
+]
+
+
+class CLIError(Exception):
+    """A problem the user can fix; its message is printed as one line."""
+
+
+# Errors whose message already says what is wrong: printed as is. Anything
+# else is unexpected and gets its type name and the --traceback hint.
+def describe_error(exc: BaseException) -> str:
+    """One line (or a short message) saying what went wrong."""
+    from skdl.exceptions import SkdlError
+
+    message = str(exc).strip()
+    if isinstance(exc, FileNotFoundError) and not message:
+        message = f"file not found: {exc.filename}"
+    if isinstance(exc, (CLIError, SkdlError, ValueError, OSError)) and message:
+        return message
+    if isinstance(exc, KeyError):
+        message = f"missing key {message}"
+    return (
+        f"{type(exc).__name__}: {message or 'no message'} "
+        "(unexpected; run 'skdl --traceback ...' to see where it happened)"
+    )
+
+
+def _first_line(message: Any) -> str:
+    text = str(message).strip()
+    return text.splitlines()[0] if text else text
+
+
+def install_warning_display() -> None:
+    """Show warnings as ``skdl: warning: <first line>``, not Python's two-line form.
+
+    Must be called inside ``warnings.catch_warnings()`` (``main`` does), so
+    the filters and the display are restored afterwards.
+    """
+    from skdl.exceptions import ConvergenceWarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"skdl: warning: {_first_line(message)}", file=sys.stderr, flush=True)
+
+    warnings.showwarning = show
+    warnings.simplefilter("default")
+    # Every fold of every trial that uses all its epochs warns; the summary and
+    # the report's history section say the same once.
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message=".*ExperimentalWarning.*")
+    warnings.filterwarnings("ignore", module="optuna.*")
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    A reader (or a run killed half-way) never sees a half-written file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """:func:`atomic_write_bytes` for UTF-8 text."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: str | os.PathLike, data: dict) -> Path:
+    """Write ``data`` as indented JSON, atomically."""
+    return atomic_write_text(path, json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON values from numpy scalars, tuples, paths and the like."""
+    import math
+
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:  # numpy scalar
+        return to_jsonable(value.item())
+    if hasattr(value, "tolist"):
+        return to_jsonable(value.tolist())
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return repr(value)
+
+
+def keras_backend() -> str:
+    """The backend Keras runs on (imports Keras)."""
+    from skdl.training._backend import backend_name
+
+    return backend_name()
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages a run depends on."""
+    import platform
+    from importlib import metadata
+
+    import skdl
+
+    out = {"python": platform.python_version(), "skdl": skdl.__version__}
+    for dist in ("keras", "tensorflow", "jax", "scikit-learn", "optuna", "numpy", "pandas"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def print_table(rows: list[tuple[str, str]], *, file=None) -> None:
+    """Print ``label  value`` rows with the labels aligned."""
+    file = file or sys.stdout
+    width = max((len(label) for label, _ in rows), default=0)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}", file=file)
+    file.flush()
+
+
+def fmt(value: Any, digits: int = 4) -> str:
+    """A number with ``digits`` significant digits; anything else as str."""
+    if isinstance(value, float):
+        return f"{value:.{digits}g}" if abs(value) >= 1e4 or (value and abs(value) < 1e-3) else f"{value:.{digits}f}"
+    return str(value)
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """``path`` relative to the working directory when it is inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

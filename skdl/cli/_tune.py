@@ -1,0 +1,306 @@
+"""``skdl tune``: search, refit the best pipeline, evaluate, write the outputs."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+from skdl.cli import EXIT_INTERRUPTED
+from skdl.cli._common import CLIError, display_path, fmt, print_table
+from skdl.cli._data import describe_source
+from skdl.cli._models import STEP, search_space, strip_prefix
+from skdl.cli._run import (
+    SUMMARY_FILE,
+    TRIALS_FILE,
+    attach_epoch_bar,
+    base_summary,
+    detach_epoch_bar,
+    finish_summary,
+    prepare,
+    print_outputs,
+    print_scores,
+    save_model,
+    test_scores,
+    write_report,
+)
+
+DEFAULT_EPOCHS = 30
+FINGERPRINT = "skdl_cli"
+# Median pruning on the first fold's per-epoch score: the first trials always
+# finish, and no trial is judged on its first epochs (noisy on small data).
+PRUNER_STARTUP_TRIALS = 3
+PRUNER_WARMUP_EPOCHS = 3
+
+
+def default_storage(out: Path) -> str:
+    """The embedded default: a SQLite file inside ``--out``."""
+    return "sqlite:///" + str((out / "study.db").resolve())
+
+
+def fingerprint(run, cv: int) -> dict:
+    """What must not change when a study is resumed (else trials are not comparable)."""
+    return {
+        "data": describe_source(run.data.source),
+        "task": run.data.task,
+        "model": run.args.model,
+        "cv": cv,
+        "scoring": run.scoring,
+        "test_size": run.args.test_size,
+        "seed": run.args.seed,
+        "epochs": run.pipeline.get_params()[f"{STEP}__epochs"],
+        "fixed": sorted(f"{k}={v!r}" for k, v in strip_prefix(run.fixed).items()),
+    }
+
+
+def _flags(key: str) -> str:
+    return {"data": "the data", "fixed": "--set", "test_size": "--test-size"}.get(key, f"--{key}")
+
+
+def open_study(storage_url: str, name: str, mark: dict):
+    """Create the study, or load it and check it was made with the same settings.
+
+    Returns
+    -------
+    study : optuna.Study
+    n_counted : int
+        Trials already counted toward ``--trials``.
+    n_all : int
+        Every trial already in the study (to move the sampler's seed on).
+    """
+    import optuna
+
+    from skdl.tuning import get_storage
+
+    try:
+        storage = get_storage(storage_url)
+        existing = optuna.study.get_all_study_names(storage)
+    except ValueError as exc:
+        raise CLIError(f"--storage {storage_url}: {exc}") from None
+    except Exception as exc:  # sqlalchemy errors: bad URL, unreachable server, locked file
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CLIError(f"cannot open the study storage {storage_url}: {first}") from None
+    if name in existing:
+        study = optuna.load_study(study_name=name, storage=storage)
+        if study.direction != optuna.study.StudyDirection.MAXIMIZE:
+            raise CLIError(f"study {name!r} in {storage_url} minimises; skdl studies maximise "
+                           "a score. Use another --study.")
+        old = study.user_attrs.get(FINGERPRINT)
+        if old is not None:
+            diff = [k for k in mark if k in old and old[k] != mark[k]]
+            if diff:
+                said = "; ".join(f"{_flags(k)} was {old[k]!r}, now {mark[k]!r}" for k in diff)
+                raise CLIError(
+                    f"study {name!r} in {storage_url} was started with other settings ({said}); "
+                    "its trials would not be comparable. Use a new --out or --study, or the "
+                    "original settings."
+                )
+    else:
+        study = optuna.create_study(storage=storage, study_name=name, direction="maximize")
+        study.set_user_attr(FINGERPRINT, mark)
+    trials = study.get_trials(deepcopy=False)
+    return study, sum(_is_counted(t) for t in trials), len(trials)
+
+
+def _is_counted(trial) -> bool:
+    try:
+        from skdl.tuning._storage import is_counted
+    except ImportError:  # pragma: no cover - kept in step with skdl.tuning's accounting
+        from optuna.trial import TrialState
+
+        return trial.state in (TrialState.COMPLETE, TrialState.PRUNED)
+    return is_counted(trial)
+
+
+def trial_counts(study) -> dict[str, int]:
+    from optuna.trial import TrialState
+
+    trials = study.get_trials(deepcopy=False)
+    counted = [t for t in trials if _is_counted(t)]
+    return {
+        "counted": len(counted),
+        "complete": sum(t.state == TrialState.COMPLETE for t in counted),
+        "pruned": sum(t.state == TrialState.PRUNED for t in counted),
+        "failed": sum(t.state == TrialState.FAIL for t in counted),
+    }
+
+
+def write_trials(study, out: Path) -> Path:
+    """Every trial of the study as CSV (Optuna's trials_dataframe), atomically."""
+    from skdl.cli._common import atomic_write_text
+
+    frame = study.trials_dataframe()
+    return atomic_write_text(out / TRIALS_FILE, frame.to_csv(index=False))
+
+
+@contextmanager
+def _quiet_workers(n_workers: int):
+    """Worker processes start fresh interpreters: give them the same warning filters."""
+    if n_workers <= 1:
+        yield
+        return
+    old = os.environ.get("PYTHONWARNINGS")
+    quiet = ("ignore::sklearn.exceptions.ConvergenceWarning,ignore::DeprecationWarning,"
+             "ignore::FutureWarning,ignore::UserWarning")
+    os.environ["PYTHONWARNINGS"] = quiet if not old else f"{old},{quiet}"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = old
+
+
+def _resume_command(args) -> str:
+    return "skdl " + shlex.join(args.argv)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def _short_params(params: dict) -> str:
+    parts = []
+    for k, v in strip_prefix(params).items():
+        parts.append(f"{k}={fmt(v, 3) if isinstance(v, float) else v}")
+    return ", ".join(parts)
+
+
+def run(args) -> int:
+    """Run ``skdl tune`` (see ``skdl tune --help``)."""
+    import numpy as np
+    import optuna
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    from skdl.exceptions import TrainingInterruptedWarning
+    from skdl.tuning import OptunaSearchCV
+
+    # Optuna announces every study it creates or loads; the CLI says it once, its way.
+    optuna.logging.set_verbosity(optuna.logging.INFO if args.verbose >= 2 else optuna.logging.WARNING)
+    run_ = prepare(args, default_epochs=DEFAULT_EPOCHS)
+    out = run_.out
+    storage_url = args.storage or default_storage(out)
+    space = search_space(run_.pipeline, run_.kind, run_.fixed)
+    if not space:
+        raise CLIError("nothing to search: --set fixes every hyperparameter of the search space; "
+                       "use 'skdl train' instead.")
+    out.mkdir(parents=True, exist_ok=True)
+    study, n_counted, n_all = open_study(storage_url, args.study, fingerprint(run_, args.cv))
+    final = run_.pipeline.named_steps[STEP]
+    print(f"Model: {type(final).__name__} ({args.model}) on Keras backend {run_.backend}; "
+          f"searching {', '.join(strip_prefix(space))}", flush=True)
+    where = display_path(out / "study.db") if not args.storage else storage_url
+    if n_counted >= args.trials:
+        print(f"Study {args.study!r} in {where} already has {n_counted} trials (--trials "
+              f"{args.trials}): no new trials; refitting its best.", flush=True)
+    elif n_counted or n_all:
+        print(f"Resuming study {args.study!r} in {where}: {n_counted} trials done, running up "
+              f"to {args.trials}.", flush=True)
+    else:
+        print(f"Study {args.study!r} in {where}: {args.trials} trials, {args.cv}-fold CV, "
+              f"{run_.scoring}" + (f", timeout {args.timeout:g}s" if args.timeout else "")
+              + (f", {args.workers} workers" if args.workers > 1 else ""), flush=True)
+
+    splitter = (StratifiedKFold if run_.data.task == "classification" else KFold)(
+        n_splits=args.cv, shuffle=True, random_state=args.seed)
+    if args.workers == 1:
+        attach_epoch_bar(run_, desc="trial epochs")
+    verbose = 0 if args.quiet else (2 if args.verbose >= 2 else 1)
+    search = OptunaSearchCV(
+        run_.pipeline, space, n_trials=args.trials, timeout=args.timeout, cv=splitter,
+        scoring=run_.scoring, refit=False,
+        pruner=optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS,
+                                           n_warmup_steps=PRUNER_WARMUP_EPOCHS),
+        storage=storage_url, study_name=args.study, load_if_exists=True,
+        n_jobs=args.workers, random_state=args.seed + n_all, verbose=verbose,
+        error_score=np.nan,
+    )
+    summary = base_summary(run_, "tune")
+    summary["search"] = {
+        "storage": storage_url, "study": args.study, "trials_requested": args.trials,
+        "timeout": args.timeout, "cv": args.cv, "workers": args.workers,
+        "space": sorted(strip_prefix(space)),
+        "pruner": f"MedianPruner(n_startup_trials={PRUNER_STARTUP_TRIALS}, "
+                  f"n_warmup_steps={PRUNER_WARMUP_EPOCHS})",
+    }
+    t0 = time.time()
+    interrupted = False
+    with warnings.catch_warnings(), _quiet_workers(args.workers):
+        warnings.filterwarnings("ignore", category=TrainingInterruptedWarning)
+        try:
+            search.fit(run_.X_train, run_.y_train)
+            interrupted = bool(search.interrupted_)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            detach_epoch_bar(run_)
+    search_seconds = time.time() - t0
+    counts = trial_counts(study)
+    summary["search"].update(counts=counts, seconds=round(search_seconds, 1))
+    files = {"trials": write_trials(study, out)}
+    if interrupted:
+        summary["status"] = "interrupted"
+        finish_summary(summary, run_, {**files, "summary": out / SUMMARY_FILE})
+        print(f"\nInterrupted: {counts['counted']} finished trials are saved in study "
+              f"{args.study!r} ({where}); trials.csv and summary.json written to "
+              f"{display_path(out)}/.\nResume with the same command:\n  {_resume_command(args)}",
+              flush=True)
+        return EXIT_INTERRUPTED
+
+    best_params = search.best_params_
+    best_trial = search.best_trial_
+    print(f"Refitting the best trial ({best_trial.number}) on {len(run_.y_train)} training rows...",
+          flush=True)
+    best = clone(run_.pipeline).set_params(**best_params)
+    attach_epoch_bar(run_, desc="refit epochs")
+    if run_.epoch_bar is not None:
+        best.set_params(**{f"{STEP}__callbacks": [run_.epoch_bar]})
+    try:
+        best.fit(run_.X_train, run_.y_train)
+    finally:
+        detach_epoch_bar(run_, best)
+    scores = test_scores(best, run_)
+    files["model"] = save_model(best, out)
+    files["report"] = write_report(
+        best, run_, search=search.study_, cv_results=search.cv_results_,
+        title=f"skdl tune: {run_.data.name}, {type(final).__name__}",
+    )
+    cv_std = float(search.cv_results_["std_test_score"][search.best_index_])
+    summary.update(
+        status="finished",
+        best_params=strip_prefix(best_params),
+        best_trial=int(best_trial.number),
+        cv_score=float(search.best_score_),
+        cv_score_std=cv_std,
+        test_scores=scores,
+        epochs_trained=int(getattr(best.named_steps[STEP], "n_iter_", 0)),
+    )
+    files["summary"] = out / SUMMARY_FILE
+    finish_summary(summary, run_, files)
+
+    rows = [
+        ("data", f"{run_.data.name}: {run_.data.task}, {len(run_.y_train)} train / "
+                 f"{len(run_.y_test)} test rows"),
+        ("model", f"{type(final).__name__}, Keras backend {run_.backend}"),
+        ("trials", f"{counts['counted']} in study {args.study!r} ({counts['complete']} complete, "
+                   f"{counts['pruned']} pruned, {counts['failed']} failed); this run "
+                   f"{_duration(search_seconds)}"),
+        (f"best CV {run_.scoring}", f"{fmt(search.best_score_)} ± {fmt(cv_std, 2)} "
+                                    f"(trial {best_trial.number}, {args.cv} folds)"),
+        ("best params", _short_params(best_params)),
+    ]
+    print_scores(rows, scores, len(run_.y_test), run_.scoring)
+    print(f"\nskdl tune: done in {_duration(time.time() - run_.started)}", flush=True)
+    print_table(rows)
+    print_outputs(run_, files)
+    if counts["failed"]:
+        print(f"Note: {counts['failed']} trial(s) failed; their reasons are in trials.csv "
+              "(column user_attrs_fail_reason).", flush=True)
+    return 0
+
