@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import warnings
@@ -37,6 +38,10 @@ def describe_error(exc: BaseException) -> str:
     from skdl.exceptions import SkdlError
 
     message = str(exc).strip()
+    # pandas ends some parser messages with a newline before the final period.
+    message = re.sub(r"\s*\n\s*(?=[.,;:])", "", message)
+    # API hints, said the way the command line spells them.
+    message = message.replace("pass sep=", "pass --sep ")
     if isinstance(exc, FileNotFoundError) and not message:
         message = f"file not found: {exc.filename}"
     if isinstance(exc, (CLIError, SkdlError, ValueError, OSError)) and message:

@@ -1,0 +1,351 @@
+"""End-to-end tests of the ``skdl`` command line on tiny data.
+
+Commands run in-process through :func:`skdl.cli.main` (it returns the exit
+status), except the ``--help`` checks, which run the module and the console
+script as a user would. Searches fix every hyperparameter but the learning
+rate, so each trial reuses one compiled network and the whole file stays
+within a couple of minutes.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdl.cli import main
+
+# Two folds, three epochs, a 4-unit network: only learning_rate is searched.
+TINY = [
+    "--cv", "2", "--epochs", "3", "--patience", "3",
+    "--set", "hidden_layer_sizes=[4]", "--set", "activation=relu", "--set", "dropout=0.0",
+    "--set", "l1=0.0", "--set", "l2=0.0", "--set", "optimizer=adam", "--set", "batch_size=32",
+]
+
+
+@pytest.fixture(autouse=True)
+def _restore_backend_env():
+    """``main`` chooses KERAS_BACKEND for its process; give the test process its own back."""
+    old = os.environ.get("KERAS_BACKEND")
+    yield
+    if old is None:
+        os.environ.pop("KERAS_BACKEND", None)
+    else:
+        os.environ["KERAS_BACKEND"] = old
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cli")
+
+
+@pytest.fixture(scope="module")
+def iris_run(workdir):
+    """``skdl tune --dataset iris`` with 2 trials: the run later tests read and resume."""
+    out = workdir / "iris"
+    status = main(["tune", "--dataset", "iris", "--trials", "2", *TINY, "--out", str(out), "-q"])
+    assert status == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def table_csv(workdir):
+    """A CSV with an ID, a constant, categorical and numeric columns with gaps."""
+    rng = np.random.RandomState(0)
+    n = 60
+    age = rng.uniform(20, 70, n).round(1)
+    city = rng.choice(["Madrid", "Lima", "Quito"], n).astype(object)
+    income = rng.normal(30, 8, n).round(2)
+    label = np.where(age + 5 * (city == "Lima") > 45, "yes", "no")
+    age[::7] = np.nan
+    city[::9] = None
+    frame = pd.DataFrame({
+        "customer_id": np.arange(1000, 1000 + n), "age": age, "city": city,
+        "country": "ES", "income": income, "label": label,
+        "price": (income * 2 + rng.normal(0, 1, n)).round(3),
+    })
+    path = workdir / "customers.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _no_traceback(captured):
+    assert "Traceback" not in captured.err
+    assert "Traceback" not in captured.out
+
+
+# ------------------------------------------------------------------- tune
+def test_tune_writes_report_model_trials_and_summary(iris_run):
+    for name in ("report.html", "model.joblib", "trials.csv", "summary.json", "study.db"):
+        assert (iris_run / name).is_file(), name
+    summary = json.loads((iris_run / "summary.json").read_text())
+    assert summary["status"] == "finished"
+    assert summary["seed"] == 0
+    assert summary["data"]["dataset"] == "iris" and summary["data"]["n_test"] == 30
+    assert set(summary["best_params"]) == {"learning_rate"}
+    assert 0 <= summary["cv_score"] <= 1
+    assert {"accuracy", "balanced_accuracy", "f1_macro"} <= set(summary["test_scores"])
+    assert {"keras", "scikit-learn", "optuna", "python"} <= set(summary["versions"])
+    assert summary["backend"] in ("jax", "tensorflow", "torch", "numpy")
+    html = (iris_run / "report.html").read_text()
+    assert "<img" in html and "Hyperparameter search" in html
+    assert len(pd.read_csv(iris_run / "trials.csv")) >= 2
+
+
+def test_tune_again_resumes_the_study(iris_run, capfd):
+    status = main(["tune", "--dataset", "iris", "--trials", "3", *TINY, "--out", str(iris_run), "-q"])
+    out = capfd.readouterr()
+    assert status == 0, out.err
+    assert "Resuming study 'skdl'" in out.out and "2 trials done" in out.out
+    assert "best CV accuracy" in out.out and "test accuracy" in out.out
+    trials = pd.read_csv(iris_run / "trials.csv")
+    assert len(trials) == 3 and (trials["state"] == "COMPLETE").sum() >= 1
+    assert json.loads((iris_run / "summary.json").read_text())["search"]["counts"]["counted"] == 3
+
+
+def test_tune_refuses_to_resume_with_other_settings(iris_run, capfd):
+    status = main(["tune", "--dataset", "iris", "--trials", "3", *TINY, "--seed", "1",
+                   "--out", str(iris_run)])
+    err = capfd.readouterr().err
+    assert status == 1
+    assert "started with other settings" in err and "--seed was 0, now 1" in err
+
+
+def test_ctrl_c_saves_finished_trials_and_says_how_to_resume(workdir, capfd, monkeypatch):
+    from skdl.cli import _models
+
+    fits = {"n": 0}
+
+    def interrupt_third_fit(self, epoch, logs=None):
+        if epoch == 0:
+            fits["n"] += 1
+            if fits["n"] == 3:  # trial 0 ran 2 folds; stop trial 1 on its first epoch
+                signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(_models.EpochProgress, "on_epoch_end", interrupt_third_fit)
+    out_dir = workdir / "interrupted"
+    argv = ["tune", "--dataset", "iris", "--trials", "3", *TINY, "--out", str(out_dir), "-v"]
+    status = main(argv)
+    captured = capfd.readouterr()
+    assert status == 130
+    assert "Interrupted: 1 finished trials are saved" in captured.out
+    assert "Resume with the same command" in captured.out and "--out" in captured.out
+    _no_traceback(captured)
+    assert json.loads((out_dir / "summary.json").read_text())["status"] == "interrupted"
+    assert (pd.read_csv(out_dir / "trials.csv")["state"] == "COMPLETE").sum() == 1
+    assert not (out_dir / "model.joblib").exists()
+
+
+# ------------------------------------------- train, predict, report on a CSV
+def test_train_predict_report_on_csv_with_categories_and_gaps(workdir, table_csv, capfd):
+    out_dir = workdir / "csv-train"
+    status = main(["train", "--csv", str(table_csv), "--target", "label", "--drop", "price",
+                   "--epochs", "3", "--set", "hidden_layer_sizes=[4]", "--out", str(out_dir)])
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    assert "inferred from the target" in captured.out  # the task was not given
+    assert "'customer_id'" in captured.err and "identifiers" in captured.err
+    assert "'country'" in captured.err and "constant" in captured.err
+    summary = json.loads((out_dir / "summary.json").read_text())
+    assert summary["data"]["task"] == "classification" and summary["data"]["task_inferred"]
+    assert summary["best_params"] == {"hidden_layer_sizes": [4]}
+    assert (out_dir / "report.html").is_file()
+
+    # predict: raw rows (gaps, unseen city) go through the saved preprocessing
+    rows = pd.read_csv(table_csv).drop(columns=["label"]).head(8)
+    rows.loc[0, "city"] = "Bogota"
+    new = workdir / "new_customers.csv"
+    rows.to_csv(new, index=False)
+    preds_path = workdir / "predictions.csv"
+    status = main(["predict", str(out_dir), "--csv", str(new), "--proba", "--keep", "customer_id",
+                   "-o", str(preds_path)])
+    assert status == 0, capfd.readouterr().err
+    preds = pd.read_csv(preds_path)
+    assert list(preds.columns) == ["customer_id", "prediction", "proba_no", "proba_yes"]
+    assert len(preds) == 8 and set(preds["prediction"]) <= {"yes", "no"}
+    np.testing.assert_allclose(preds[["proba_no", "proba_yes"]].sum(axis=1), 1.0, rtol=1e-5)
+
+    # report: the saved model on other data, then on its own held-out split
+    report_path = workdir / "csv-report.html"
+    status = main(["report", str(out_dir / "model.joblib"), "--csv", str(table_csv),
+                   "--target", "label", "-o", str(report_path)])
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    assert "all 60 rows" in captured.out and report_path.is_file()
+    status = main(["report", str(out_dir), "-o", str(workdir / "own-split.html")])
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    assert "the run's 12 held-out test rows" in captured.out
+
+
+def test_train_regression_from_a_params_file(workdir, table_csv, capfd):
+    params = workdir / "params.yaml"
+    params.write_text("hidden_layer_sizes: [4]\nlearning_rate: 0.01\n")
+    out_dir = workdir / "csv-regression"
+    status = main(["train", "--csv", str(table_csv), "--target", "price", "--drop", "label",
+                   "--task", "regression", "--params", str(params), "--epochs", "3", "--cv", "2",
+                   "--out", str(out_dir)])
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    assert "CV r2" in captured.out and "test r2" in captured.out
+    summary = json.loads((out_dir / "summary.json").read_text())
+    assert summary["data"]["task"] == "regression" and not summary["data"]["task_inferred"]
+    assert summary["best_params"]["learning_rate"] == 0.01 and "cv_score" in summary
+
+
+# ------------------------------------------------------------------ report
+def test_report_of_a_study(iris_run, workdir, capfd):
+    output = workdir / "study.html"
+    status = main(["report", "--storage", str(iris_run / "study.db"), "--study", "skdl",
+                   "-o", str(output)])
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    assert "complete trials" in captured.out and "best params" in captured.out
+    html = output.read_text()
+    assert "Optimisation history" in html and "<img" in html
+
+
+def test_report_of_a_run_directory_includes_its_study(iris_run, workdir, capfd):
+    output = workdir / "again.html"
+    assert main(["report", str(iris_run), "-o", str(output)]) == 0
+    assert "held-out test rows" in capfd.readouterr().out
+    assert "Hyperparameter search" in output.read_text()
+
+
+# ---------------------------------------------------------------- datasets
+def test_datasets_lists_bundled_and_downloadable(capsys):
+    assert main(["datasets"]) == 0
+    out = capsys.readouterr().out
+    assert "iris" in out and "fashion_mnist" in out and "bundled" in out and "download" in out
+    assert main(["datasets", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    iris = next(r for r in records if r["name"] == "iris")
+    assert iris["task"] == "classification" and iris["n_samples"] == 150
+
+
+# ------------------------------------------------------------------ errors
+@pytest.fixture(scope="module")
+def bad_files(workdir):
+    files = {}
+    files["unparseable"] = workdir / "unparseable.csv"
+    files["unparseable"].write_text('a,b,c\n1,2,3\n4,"5,6\n')
+    files["header_only"] = workdir / "header_only.csv"
+    files["header_only"].write_text("a,b,label\n")
+    files["one_class"] = workdir / "one_class.csv"
+    files["one_class"].write_text("a,b,label\n" + "".join(f"{i},{i * 2},same\n" for i in range(20)))
+    files["ok"] = workdir / "ok.csv"
+    files["ok"].write_text(
+        "a,b,f,label\n" + "".join(f"{i},{i % 3},{i * 0.37:.2f},{'xy'[i % 2]}\n" for i in range(20))
+    )
+    return files
+
+
+@pytest.mark.parametrize(
+    "case, argv, status, message",
+    [
+        ("missing file", ["train", "--csv", "{missing}", "--target", "label"], 1, "CSV file not found"),
+        ("unknown column", ["train", "--csv", "{ok}", "--target", "lable"], 1,
+         "Target column 'lable' is not in 'ok.csv'"),
+        ("unparseable", ["train", "--csv", "{unparseable}", "--target", "a"], 1, "Could not parse"),
+        ("empty data", ["train", "--csv", "{header_only}", "--target", "label"], 1, "no data rows"),
+        ("one class", ["tune", "--csv", "{one_class}", "--target", "label"], 1,
+         "has only one class ('same' in all 20 rows)"),
+        ("bad trials", ["tune", "--dataset", "iris", "--trials", "0"], 2,
+         "argument --trials: expected a whole number >= 1, got '0'"),
+        ("bad test size", ["train", "--dataset", "iris", "--test-size", "1.5"], 2,
+         "argument --test-size: expected a fraction strictly between 0 and 1"),
+        ("bad task", ["tune", "--dataset", "iris", "--task", "clustering"], 2, "argument --task: invalid choice"),
+        ("unknown dataset", ["tune", "--dataset", "irs"], 1, "Did you mean 'iris'?"),
+        ("no target", ["train", "--csv", "{ok}"], 1, "needs --target COLUMN"),
+        ("unknown model", ["train", "--dataset", "iris", "--model", "mpl"], 1, "unknown --model 'mpl'"),
+        ("cnn on tables", ["train", "--dataset", "iris", "--model", "cnn"], 1, "needs image data"),
+        ("unknown scoring", ["tune", "--dataset", "iris", "--scoring", "acuracy"], 1,
+         "Did you mean 'accuracy'?"),
+        ("unknown hyperparameter", ["train", "--dataset", "iris", "--set", "learnig_rate=0.1"], 1,
+         "unknown hyperparameter 'learnig_rate'"),
+        ("bad --set", ["train", "--dataset", "iris", "--set", "learning_rate"], 1, "--set expects KEY=VALUE"),
+        ("continuous class", ["train", "--csv", "{ok}", "--target", "f", "--task", "classification"], 1,
+         "holds continuous values"),
+        ("missing model", ["predict", "{missing}", "--csv", "{ok}"], 1, "model file not found"),
+        ("no command", [], 2, "a command is required"),
+    ],
+)
+def test_errors_are_one_line_and_exit_non_zero(case, argv, status, message, bad_files, workdir, capfd):
+    paths = {k: str(v) for k, v in bad_files.items()}
+    paths["missing"] = str(workdir / "does-not-exist.csv")
+    argv = [a.format(**paths) for a in argv]
+    if argv and argv[0] in ("tune", "train"):
+        argv += ["--out", str(workdir / f"err-{case.replace(' ', '-')}")]
+    assert main(argv) == status, case
+    captured = capfd.readouterr()
+    _no_traceback(captured)
+    errors = [line for line in captured.err.splitlines() if "error:" in line]
+    assert len(errors) == 1, captured.err
+    assert message in errors[0], errors[0]
+
+
+def test_report_needs_a_model_or_a_storage(capfd):
+    assert main(["report"]) == 2
+    assert "give MODEL" in capfd.readouterr().err
+
+
+def test_predict_names_missing_feature_columns(iris_run, workdir, capfd):
+    rows = workdir / "few_columns.csv"
+    rows.write_text("sepal length (cm),sepal width (cm)\n5.1,3.5\n")
+    assert main(["predict", str(iris_run), "--csv", str(rows)]) == 1
+    err = capfd.readouterr().err
+    assert "lacks 2 column(s) the model was trained on: 'petal length (cm)'" in err
+
+
+# ------------------------------------------------------- process and help
+def test_version_and_help_in_process(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("skdl ")
+    for command in ("tune", "train", "report", "predict", "datasets"):
+        assert main([command, "--help"]) == 0
+        assert f"usage: skdl {command}" in capsys.readouterr().out
+
+
+def test_select_backend_prefers_jax_and_honours_the_user(monkeypatch):
+    from skdl.cli import select_backend
+
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert select_backend() == "tensorflow"
+    monkeypatch.delenv("KERAS_BACKEND")
+    monkeypatch.delitem(sys.modules, "keras", raising=False)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object() if name == "jax" else None)
+    assert select_backend() == "jax" and os.environ["KERAS_BACKEND"] == "jax"
+
+
+def test_python_m_skdl_help_is_fast_and_imports_nothing_heavy():
+    code = (
+        "import sys, runpy; sys.argv = ['skdl', 'tune', '--help']\n"
+        "try:\n    runpy.run_module('skdl', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "heavy = [m for m in ('keras', 'tensorflow', 'jax', 'optuna', 'matplotlib', 'sklearn') "
+        "if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: skdl tune" in proc.stdout and "HEAVY []" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "skdl", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and "skdl tune --dataset digits" in proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("skdl") is None, reason="console script not installed (pip install -e .)")
+def test_console_script():
+    proc = subprocess.run(["skdl", "datasets", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "usage: skdl datasets" in proc.stdout
+    proc = subprocess.run(["skdl", "tune", "--trials", "x"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "skdl tune: error: argument --trials: expected a whole number >= 1, got 'x' "
+        "(see 'skdl tune --help')"
+    ]
