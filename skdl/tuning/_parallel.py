@@ -98,7 +98,10 @@ class InterruptFlag:
 
     def __enter__(self) -> InterruptFlag:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.getsignal(signal.SIGINT)
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is signal.SIG_IGN:  # Ctrl-C is ignored here (nohup, a worker): keep it so
+                return self
+            self._previous = previous
             signal.signal(signal.SIGINT, self._handler)
         return self
 
