@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._routing import route_params
@@ -24,7 +25,7 @@ class _KerasModelMixin:
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
-        "model": [callable, None],
+        "model": [callable, str, None],  # str: a registered architecture name
     }
 
     def _get_builder(self):
@@ -44,7 +45,10 @@ class _KerasModelMixin:
         if isinstance(model, str):
             from skdl.architectures import get_architecture
 
-            model = get_architecture(model)
+            try:
+                model = get_architecture(model)
+            except ValueError:  # reported when fitting
+                return {}
         if model is None or not callable(model) or hasattr(model, "get_config"):
             return {}
         try:
@@ -155,7 +159,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
 
     _parameter_constraints = {
         **_KerasModelMixin._parameter_constraints,
-        "class_weight": [dict, "balanced", None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     def __init__(
