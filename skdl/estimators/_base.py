@@ -386,6 +386,10 @@ class BaseKerasEstimator(BaseEstimator):
     def _fit(self, X, y, sample_weight, fit_params, *, continuing, epochs):
         self._validate_params()
         self._check_extra_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         fit_params = dict(fit_params)
         extra_callbacks = list(fit_params.pop("callbacks", None) or ())
         eval_set = fit_params.pop("eval_set", None)
@@ -430,6 +434,9 @@ class BaseKerasEstimator(BaseEstimator):
         net.begin()
         schedule = self._make_schedule()
         base_lr = self._base_learning_rate(net)
+        if not continuing or self._builder_lr() is not None:
+            # a pooled network still holds the previous fit's rate in its variable
+            net.set_learning_rate(base_lr)
         if schedule is not None:
             schedule.start(base_lr, epochs)
         history = {} if not continuing else {k: list(v) for k, v in self.history_.items()}
@@ -772,7 +779,10 @@ def _quiet_keras_import(get_keras):
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), fd)
             try:
-                return get_keras()
+                keras = get_keras()
+                # the first op initialises devices; TensorFlow logs its CUDA probe then
+                keras.ops.convert_to_tensor(0.0)
+                return keras
             finally:
                 os.dup2(saved, fd)
     finally:

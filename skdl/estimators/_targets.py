@@ -74,7 +74,14 @@ class ClassifierTargetMixin:
                         f"{type(self).__name__} does not support targets of type {target_type!r}; "
                         "y must hold class labels (binary or multiclass) or a multilabel indicator matrix."
                     )
-                enc = LabelEncoder().fit(y)
+                hint = self.__dict__.pop("_classes_hint", None)
+                enc = LabelEncoder().fit(y if hint is None else np.asarray(hint))
+                unseen = np.setdiff1d(np.unique(y), enc.classes_)
+                if unseen.size:
+                    raise ValueError(
+                        f"y contains labels {unseen.tolist()[:5]} that are not in classes="
+                        f"{enc.classes_.tolist()}."
+                    )
                 self._label_encoder = enc
                 self.classes_ = enc.classes_
                 n_classes = len(enc.classes_)
@@ -101,6 +108,28 @@ class ClassifierTargetMixin:
             if target_type == "multilabel-indicator" and self._target_type != "multilabel-indicator":
                 raise ValueError("y is a multilabel indicator but the estimator was fitted on labels.")
         return self._encode_target(y)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
+        """Train for one epoch, continuing from the current weights if fitted.
+
+        Parameters
+        ----------
+        X, y : array-like
+            Training data.
+        classes : array-like, default=None
+            All labels that y may take; give them on the first call when a
+            batch may not contain every class.
+        sample_weight : array-like, default=None
+        **fit_params : dict
+            As for :meth:`fit`.
+
+        Returns
+        -------
+        self : object
+        """
+        if classes is not None and not hasattr(self, "model_"):
+            self._classes_hint = classes
+        return super().partial_fit(X, y, sample_weight=sample_weight, **fit_params)
 
     def _resolve_loss(self):
         if self.loss is not None:

@@ -35,6 +35,32 @@ _CHUNK_VALUES = 1 << 24
 _MIN_BUCKET = 64
 
 
+class _OwnRetracingFilter:
+    """Drop TensorFlow's retracing warning about skdl's own engine functions only.
+
+    Each network owns its tf.functions, so a search that builds many networks
+    trips TensorFlow's "frequent retracing" heuristic although nothing is traced
+    twice; warnings about the user's own functions still pass.
+    """
+
+    def filter(self, record):
+        msg = record.getMessage()
+        return not ("retracing" in msg and "Network._make_" in msg)
+
+
+_FILTER_INSTALLED = False
+
+
+def _install_tf_log_filter():
+    global _FILTER_INSTALLED
+    if _FILTER_INSTALLED:
+        return
+    import logging
+
+    logging.getLogger("tensorflow").addFilter(_OwnRetracingFilter())
+    _FILTER_INSTALLED = True
+
+
 def _as_logs(logs) -> dict:
     return {str(k): float(np.asarray(v)) for k, v in dict(logs).items()}
 
@@ -284,6 +310,7 @@ class Network:
     def _make_tf_train(self, xs, ys):
         import tensorflow as tf
 
+        _install_tf_log_filter()
         model = self.model
 
         def spec(a):
@@ -343,6 +370,8 @@ class Network:
         if fn is None:
             model = self.model
 
+            _install_tf_log_filter()
+
             @tf.function(reduce_retracing=True)
             def run(x, y, w):
                 model.test_step((x, y, w))
@@ -385,6 +414,7 @@ class Network:
         fn = self._fns.get("predict")
         if fn is None:
             model = self.model
+            _install_tf_log_filter()
             fn = self._fns["predict"] = tf.function(
                 lambda x: model(x, training=False), reduce_retracing=True
             )
