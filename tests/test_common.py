@@ -4,7 +4,14 @@ import keras
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdl import KerasClassifier, KerasRegressor, MLPClassifier, MLPRegressor
+from skdl import (
+    CNNClassifier,
+    CNNRegressor,
+    KerasClassifier,
+    KerasRegressor,
+    MLPClassifier,
+    MLPRegressor,
+)
 
 FAST = dict(epochs=60, batch_size=16, random_state=0, learning_rate=0.01)
 
@@ -24,6 +31,10 @@ ESTIMATORS = [
     MLPRegressor(hidden_layer_sizes=(16,), patience=None, **FAST),
     KerasClassifier(small_builder, optimizer="adam", **FAST),
     KerasRegressor(small_builder, optimizer="adam", scale_target=True, **FAST),
+    # sklearn feeds flat tabular X without input_shape: each row is a (1, n_features, 1)
+    # image (documented), which needs the 2x2 pooling off
+    CNNClassifier(filters=(8,), pooling=None, dense_layer_sizes=(16,), patience=None, **FAST),
+    CNNRegressor(filters=(8,), pooling=None, dense_layer_sizes=(16,), patience=None, **FAST),
 ]
 
 # Each entry: why stochastic mini-batch training cannot satisfy the check.
