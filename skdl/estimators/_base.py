@@ -60,6 +60,9 @@ class BaseKerasEstimator(BaseEstimator):
 
     _skdl_epoch_callbacks = True
     _default_metrics: tuple = ()
+    # meta keys that shape the graph, for the pool key; None means all of meta
+    # (a user's builder may read anything, e.g. classes_)
+    _pool_meta_keys = None
 
     _parameter_constraints: dict = {
         "optimizer": [StrOptions(set(OPTIMIZER_NAMES)), type, HasMethods(["apply_gradients"])],
@@ -234,6 +237,9 @@ class BaseKerasEstimator(BaseEstimator):
             return None
         shape_meta = {k: v for k, v in meta.items() if k not in ("X_shape_", "X_dtype_", "feature_names_in_")}
         shape_meta["X_row_shape_"] = tuple(meta["X_shape_"][1:])
+        if self._pool_meta_keys is not None:
+            # skdl's own builders only read these; label values never shape their graph
+            shape_meta = {k: shape_meta[k] for k in self._pool_meta_keys if k in shape_meta}
         try:
             return freeze(
                 (

@@ -29,6 +29,15 @@ class _MLPMixin:
         "batch_norm": ["boolean"],
     }
 
+    _pool_meta_keys = (
+        "input_shape_",
+        "X_row_shape_",
+        "n_outputs_",
+        "output_activation_",
+        "target_type_",
+        "n_classes_",
+    )
+
     def _get_builder(self):
         from skdl.architectures import get_architecture
 
