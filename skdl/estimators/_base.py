@@ -318,9 +318,7 @@ class BaseKerasEstimator(BaseEstimator):
                     f"loss callable. Got {loss!r} instead."
                 )
             if opts:
-                cls = type(keras.losses.get({"class_name": loss, "config": {}})) if False else None
-                loss_cls = _loss_class(keras, loss)
-                return loss_cls(**opts)
+                return _loss_class(keras, loss)(**opts)
             return loss
         if opts:
             raise ValueError("loss__ options need the loss to be given by name.")
@@ -519,7 +517,7 @@ class BaseKerasEstimator(BaseEstimator):
                     net.begin()  # callbacks may have changed weights or the learning rate
                 if self.verbose:
                     self._print_epoch(epoch, epochs + start_epoch, logs, time.perf_counter() - t0)
-                if any(getattr(net.model, "stop_training", False) for _ in [0]):
+                if getattr(net.model, "stop_training", False):
                     net.model.stop_training = False
                     stop_reason = "callback"
                     break
