@@ -222,10 +222,16 @@ def load(path):
             f"{shown!r} is inconsistent: its manifest names {manifest.get('class')!r} but it "
             f"holds a {cls!r}."
         )
-    if manifest.get("skdl_version") != skdl.__version__:
+    import sklearn
+
+    running = {"skdl": skdl.__version__, "scikit-learn": sklearn.__version__}
+    saved = {"skdl": manifest.get("skdl_version"), "scikit-learn": manifest.get("sklearn_version")}
+    differ = [f"{lib} {saved[lib]}" for lib in running if saved[lib] != running[lib]]
+    if differ:
         warnings.warn(
-            f"{shown!r} was saved with skdl {manifest.get('skdl_version')}; this is skdl "
-            f"{skdl.__version__}. Check its predictions before relying on them.",
+            f"{shown!r} was saved with {' and '.join(differ)}; this is "
+            f"{' and '.join(f'{lib} {running[lib]}' for lib in running if saved[lib] != running[lib])}. "
+            "Check its predictions before relying on them.",
             SkdlWarning,
             stacklevel=2,
         )

@@ -250,7 +250,7 @@ def test_version_mismatch_warns(fitted, tmp_path):
             if name == "manifest.json":
                 body = json.dumps({**json.loads(body), "skdl_version": "0.0.1"})
             dst.writestr(name, body)
-    with pytest.warns(SkdlWarning, match="saved with skdl 0.0.1"):
+    with pytest.warns(SkdlWarning, match="saved with skdl 0.0.1; this is skdl"):
         load(old)
 
 
