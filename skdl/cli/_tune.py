@@ -83,6 +83,12 @@ def open_study(storage_url: str, name: str, mark: dict):
     except Exception as exc:  # sqlalchemy errors: bad URL, unreachable server, locked file
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CLIError(f"cannot open the study storage {storage_url}: {first}") from None
+    if name not in existing:
+        try:
+            study = optuna.create_study(storage=storage, study_name=name, direction="maximize")
+            study.set_user_attr(FINGERPRINT, mark)
+        except optuna.exceptions.DuplicatedStudyError:
+            existing = [name]  # another process (a second worker command) created it just now
     if name in existing:
         study = optuna.load_study(study_name=name, storage=storage)
         if study.direction != optuna.study.StudyDirection.MAXIMIZE:
@@ -98,9 +104,6 @@ def open_study(storage_url: str, name: str, mark: dict):
                     "its trials would not be comparable. Use a new --out or --study, or the "
                     "original settings."
                 )
-    else:
-        study = optuna.create_study(storage=storage, study_name=name, direction="maximize")
-        study.set_user_attr(FINGERPRINT, mark)
     trials = study.get_trials(deepcopy=False)
     return study, sum(_is_counted(t) for t in trials), len(trials)
 
@@ -143,8 +146,9 @@ def _quiet_workers(n_workers: int):
         yield
         return
     old = os.environ.get("PYTHONWARNINGS")
-    quiet = ("ignore::sklearn.exceptions.ConvergenceWarning,ignore::DeprecationWarning,"
-             "ignore::FutureWarning,ignore::UserWarning")
+    # -W filters can only name built-in categories before anything is imported;
+    # sklearn's ConvergenceWarning is a UserWarning.
+    quiet = "ignore::DeprecationWarning,ignore::FutureWarning,ignore::UserWarning"
     os.environ["PYTHONWARNINGS"] = quiet if not old else f"{old},{quiet}"
     try:
         yield
