@@ -86,8 +86,10 @@ def _report_study(args) -> int:
     rows = [(str(k), fmt(v) if isinstance(v, float) else str(v)) for k, v in overview.items()]
     try:
         best = study.best_trial
+        from skdl.cli._models import strip_prefix
+
         rows.append(("best params", ", ".join(f"{k}={fmt(v, 3) if isinstance(v, float) else v}"
-                                              for k, v in best.params.items())))
+                                              for k, v in strip_prefix(best.params).items())))
     except ValueError:  # no complete trial yet
         pass
     print(f"Study {study.study_name!r}:")
