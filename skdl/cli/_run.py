@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,6 @@ from skdl.cli._common import (
     display_path,
     fmt,
     keras_backend,
-    print_table,
     versions,
     write_json,
 )
@@ -26,7 +24,6 @@ from skdl.cli._models import (
     EpochProgress,
     make_estimator,
     parse_set_params,
-    read_params_file,
     route,
 )
 
@@ -249,7 +246,3 @@ def print_scores(rows: list, scores: dict[str, float], n_test: int, main: str) -
     others = [f"{k} {fmt(v)}" for k, v in scores.items() if k != main]
     if others:
         rows.append(("other test scores", ", ".join(others)))
-
-
-def stderr_flush() -> None:
-    sys.stderr.flush()
