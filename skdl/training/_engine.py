@@ -361,9 +361,8 @@ class Network:
                     return logs
 
                 fn = self._fns["eval"] = jax.jit(run)
-            self._ensure_state()
             mv = [jnp.asarray(v) for v in self._metrics_initial]
-            return fn(self._state[0], self._state[1], mv, xb, yb, wb)
+            return fn(*self._weights(), mv, xb, yb, wb)
         import tensorflow as tf
 
         fn = self._fns.get("eval")
@@ -407,8 +406,7 @@ class Network:
                     return model.stateless_call(tv, ntv, x, training=False)[0]
 
                 fn = self._fns["predict"] = jax.jit(run)
-            self._ensure_state()
-            return fn(self._state[0], self._state[1], xb)
+            return fn(*self._weights(), xb)
         import tensorflow as tf
 
         fn = self._fns.get("predict")
@@ -423,6 +421,16 @@ class Network:
     def end(self):
         """Finish a fit: make the Keras variables hold the trained weights."""
         self.sync()
+        # Between fits the Keras variables are the truth: on JAX, Keras' own
+        # model_.fit/evaluate donate and replace the arrays a kept state would hold.
+        self._state = None
+
+    def _weights(self):
+        """(trainable, non-trainable) values: the fit's state, else the variables' (JAX)."""
+        if self._state is not None:
+            return self._state[0], self._state[1]
+        m = self.model
+        return [v.value for v in m.trainable_variables], [v.value for v in m.non_trainable_variables]
 
 
 class KerasFitNetwork(Network):
