@@ -31,18 +31,23 @@ EXIT_INTERRUPTED = 130
 def select_backend() -> str | None:
     """Choose the Keras backend for this process before Keras is imported.
 
-    The CLI owns its process, so it runs on the fastest backend installed:
-    JAX when ``KERAS_BACKEND`` is unset and JAX is importable. A backend the
-    user set is honoured. Returns the name chosen (None: Keras's default).
+    The CLI owns its process, so it runs on the backend that is fastest for
+    its work: a search builds a new network for nearly every trial, and
+    TensorFlow traces a new network several times faster than JAX compiles one
+    (6 digits trials: 1m26s on TensorFlow, 3m34s on JAX), while JAX only wins
+    once one network is refitted many times. So TensorFlow when installed,
+    else JAX. A backend the user set in ``KERAS_BACKEND`` is honoured. Returns
+    the name chosen (None: Keras's default).
     """
     chosen = os.environ.get("KERAS_BACKEND")
     if chosen:
         return chosen
     if "keras" in sys.modules:  # too late to choose (in-process use after Keras)
         return None
-    if importlib.util.find_spec("jax") is not None:
-        os.environ["KERAS_BACKEND"] = "jax"
-        return "jax"
+    for backend in ("tensorflow", "jax"):
+        if importlib.util.find_spec(backend) is not None:
+            os.environ["KERAS_BACKEND"] = backend
+            return backend
     return None
 
 

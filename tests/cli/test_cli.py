@@ -311,13 +311,16 @@ def test_version_and_help_in_process(capsys):
         assert f"usage: skdl {command}" in capsys.readouterr().out
 
 
-def test_select_backend_prefers_jax_and_honours_the_user(monkeypatch):
+def test_select_backend_prefers_tensorflow_then_jax_and_honours_the_user(monkeypatch):
     from skdl.cli import select_backend
 
-    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
-    assert select_backend() == "tensorflow"
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert select_backend() == "jax"
     monkeypatch.delenv("KERAS_BACKEND")
     monkeypatch.delitem(sys.modules, "keras", raising=False)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
+    assert select_backend() == "tensorflow" and os.environ["KERAS_BACKEND"] == "tensorflow"
+    monkeypatch.delenv("KERAS_BACKEND")
     monkeypatch.setattr("importlib.util.find_spec", lambda name: object() if name == "jax" else None)
     assert select_backend() == "jax" and os.environ["KERAS_BACKEND"] == "jax"
 
