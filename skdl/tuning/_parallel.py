@@ -132,20 +132,44 @@ def optimize_loop(
     concurrent workers stop together; the objective re-checks after ``ask`` (see
     ``_Objective``) to close the race between two workers asking at once.
     """
+    heartbeat = _heartbeat_of(study)
     while True:
         if deadline is not None and time.time() >= deadline:
             return
         if n_trials is not None:
             fail_dead_local_trials(study)
+            if heartbeat is not None:
+                # a worker lost on another machine: Optuna fails its trial only
+                # inside optimize(), so do it here too before counting
+                optuna.storages.fail_stale_trials(study)
             n_counted, n_running = count_trials(study.get_trials(deepcopy=False))
-            if n_counted + n_running >= n_trials:
+            if n_counted >= n_trials:
                 return
+            if n_counted + n_running >= n_trials:
+                if heartbeat is None:
+                    return  # without a heartbeat a running trial is taken as alive
+                # another worker holds the last trials: wait until they finish,
+                # or until the heartbeat says their worker is gone
+                time.sleep(min(5.0, max(0.5, heartbeat / 2)))
+                continue
         if isinstance(study.sampler, GridSampler) and study.sampler.is_exhausted(study):
             return  # every grid point has been tried
         try:
             study.optimize(objective, n_trials=1, catch=CATCH, callbacks=list(callbacks))
         finally:
             release_trial_memory()
+
+
+def _heartbeat_of(study: optuna.Study) -> float | None:
+    """The storage's heartbeat interval in seconds, or None where it has none."""
+    storage = study._storage
+    getter = getattr(storage, "get_heartbeat_interval", None)
+    if getter is None:
+        return None
+    try:
+        return getter()
+    except (AttributeError, NotImplementedError):
+        return None
 
 
 @contextlib.contextmanager

@@ -303,6 +303,15 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         (journal).
     study_name : str, default=None
         Name of the study in the storage; needed to resume or share a study.
+    heartbeat_interval : int, default=None
+        Seconds between heartbeats of running trials, for database URLs: a
+        trial whose worker stops beating for ``grace_period`` seconds (a worker
+        lost on another machine) is marked failed and its place in
+        ``n_trials`` is run again. Ignored for storage objects (configure
+        those with :func:`get_storage`).
+    grace_period : int, default=None
+        Seconds without a heartbeat before a running trial counts as failed
+        (Optuna's default: twice ``heartbeat_interval``).
     load_if_exists : bool, default=False
         Continue an existing study of that name instead of raising.
     n_jobs : int, default=None
@@ -396,6 +405,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         "verbose": ["verbose"],
         "error_score": [StrOptions({"raise"}), Real],
         "return_train_score": ["boolean"],
+        "heartbeat_interval": [Interval(Integral, 1, None, closed="left"), None],
+        "grace_period": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -418,6 +429,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         verbose=0,
         error_score=np.nan,
         return_train_score=False,
+        heartbeat_interval=None,
+        grace_period=None,
     ):
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -436,6 +449,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.verbose = verbose
         self.error_score = error_score
         self.return_train_score = return_train_score
+        self.heartbeat_interval = heartbeat_interval
+        self.grace_period = grace_period
 
     # -- delegation ---------------------------------------------------------
 
@@ -630,7 +645,11 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             tmpdir = tempfile.mkdtemp(prefix="skdl-search-")
             storage = get_storage(os.path.join(tmpdir, "study.log"))
         else:
-            storage = get_storage(self.storage)
+            storage = get_storage(
+                self.storage,
+                heartbeat_interval=self.heartbeat_interval,
+                grace_period=self.grace_period,
+            )
         if n_jobs > 1 and isinstance(storage, InMemoryStorage):
             raise ValueError(
                 "n_jobs > 1 runs trials in separate processes, which cannot share an "
