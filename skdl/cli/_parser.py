@@ -290,6 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--study", metavar="NAME", default="skdl", help="name of the study in the storage")
     search.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="processes running trials of the same study")
+    search.add_argument("--heartbeat", type=positive_int, metavar="SECONDS",
+                        help="heartbeat of running trials on a database server: a trial of a "
+                        "worker lost on another machine fails after 3 missed beats and is run "
+                        "again (default: 60 for postgresql/mysql URLs, off otherwise)")
     _add_split_args(tune)
     _add_output_args(tune, default_out=None)
     tune.set_defaults(handler="skdl.cli._tune:run")

@@ -216,6 +216,9 @@ def run(args) -> int:
     if args.workers == 1:
         attach_epoch_bar(run_, desc="trial epochs")
     verbose = 0 if args.quiet else (2 if args.verbose >= 2 else 1)
+    heartbeat = args.heartbeat
+    if heartbeat is None and str(storage_url).startswith(("postgresql", "mysql")):
+        heartbeat = 60  # servers shared across machines: lost workers must free their trials
     search = OptunaSearchCV(
         run_.pipeline, space, n_trials=args.trials, timeout=args.timeout, cv=splitter,
         scoring=run_.scoring, refit=False,
@@ -223,12 +226,14 @@ def run(args) -> int:
                                            n_warmup_steps=PRUNER_WARMUP_EPOCHS),
         storage=storage_url, study_name=args.study, load_if_exists=True,
         n_jobs=args.workers, random_state=args.seed + n_all, verbose=verbose,
-        error_score=np.nan,
+        error_score=np.nan, heartbeat_interval=heartbeat,
+        grace_period=3 * heartbeat if heartbeat else None,
     )
     summary = base_summary(run_, "tune")
     summary["search"] = {
         "storage": storage_url, "study": args.study, "trials_requested": args.trials,
         "timeout": args.timeout, "cv": args.cv, "workers": args.workers,
+        "heartbeat": heartbeat,
         "space": sorted(strip_prefix(space)),
         "pruner": f"MedianPruner(n_startup_trials={PRUNER_STARTUP_TRIALS}, "
                   f"n_warmup_steps={PRUNER_WARMUP_EPOCHS})",

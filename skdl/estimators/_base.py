@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from skdl.estimators._routing import ROUTES, check_routed_names, route_params
@@ -415,9 +416,14 @@ class BaseKerasEstimator(BaseEstimator):
             raise ValueError("sample_weight must be finite and non-negative.")
         meta = self._meta(X)
 
-        rng = np.random.RandomState(self.random_state if not continuing else None)
-        if continuing and isinstance(self.random_state, numbers.Integral):
-            rng = np.random.RandomState(int(self.random_state) + getattr(self, "n_iter_", 0))
+        if isinstance(self.random_state, numbers.Integral):
+            # a continued fit draws new batches, reproducibly
+            offset = getattr(self, "n_iter_", 0) if continuing else 0
+            rng = np.random.RandomState(int(self.random_state) + offset)
+        elif self.random_state is None:
+            rng = np.random.RandomState()
+        else:
+            rng = check_random_state(self.random_state)  # the user's RandomState instance
         train_idx, val_idx = self._split_validation(X, y_enc, rng)
 
         from skdl.training._backend import get_keras, seeded
@@ -429,7 +435,7 @@ class BaseKerasEstimator(BaseEstimator):
         if not continuing:
             self._release_network()
             seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
-            with seeded(seed if seed is not None else None):
+            with seeded(seed):
                 net = self._make_network(meta, sample, keras_cbs)
             if net.reusable:
                 net.reinitialize(seed)

@@ -127,3 +127,11 @@ def test_a_reused_graph_takes_the_new_learning_rate(iris):
     slow = MLPClassifier(learning_rate=1e-5, **base).fit(X, y)
     assert fast.history_["learning_rate"][0] == pytest.approx(0.05)
     assert fast.history_["loss"][-1] < slow.history_["loss"][-1] - 0.1
+
+
+def test_random_state_instance_is_accepted_and_reproducible(iris):
+    X, y = iris
+    base = dict(hidden_layer_sizes=(8,), epochs=3, patience=None)
+    a = MLPClassifier(random_state=np.random.RandomState(7), **base).fit(X, y).predict_proba(X)
+    b = MLPClassifier(random_state=np.random.RandomState(7), **base).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
