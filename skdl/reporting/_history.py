@@ -274,7 +274,13 @@ class HistoryDisplay:
                 positive = c.learning_rate[c.learning_rate > 0]
                 if positive.size and positive.max() / positive.min() > 20:
                     ax.set_yscale("log")
-                ax.set(title="learning rate", xlabel="epoch", ylabel="learning rate")
+                title = "learning rate"
+                if np.ptp(c.learning_rate) == 0:
+                    # a constant rate: say so instead of stretching float noise over the axis
+                    value = float(c.learning_rate[0])
+                    ax.set_ylim(0, 2 * value if value > 0 else 1)
+                    title = f"learning rate (constant {value:.3g})"
+                ax.set(title=title, xlabel="epoch", ylabel="learning rate")
             else:
                 for split, values in c.panels[key].items():
                     hkey = key if split == "train" else f"{split}_{key}"
