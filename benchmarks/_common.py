@@ -127,7 +127,7 @@ def run_worker(script: str, worker: str, payload: dict | None = None, *, backend
 
 
 def run_many(script: str, jobs, *, parallel: int = 1) -> dict:
-    """Run ``{label: (worker, payload, backend)}`` jobs; ``parallel > 1`` only for smoke tests.
+    """Run ``{label: (worker, payload, backend[, env])}`` jobs; ``parallel > 1`` only for smoke tests.
 
     Concurrent workers compete for the cores, so timings of a parallel run mean
     nothing; ``--quick`` uses it to stay short.
@@ -135,16 +135,16 @@ def run_many(script: str, jobs, *, parallel: int = 1) -> dict:
     jobs = dict(jobs)
     if parallel <= 1:
         out = {}
-        for label, (worker, payload, backend) in jobs.items():
+        for label, (worker, payload, backend, *env) in jobs.items():
             print(f"running {label} ...", flush=True)
-            out[label] = run_worker(script, worker, payload, backend=backend)
+            out[label] = run_worker(script, worker, payload, backend=backend, env=env[0] if env else None)
         return out
     from concurrent.futures import ThreadPoolExecutor
 
     print(f"running {len(jobs)} workers, {parallel} at a time (timings not meaningful) ...", flush=True)
     with ThreadPoolExecutor(parallel) as pool:
-        futures = {label: pool.submit(run_worker, script, w, pl, backend=b)
-                   for label, (w, pl, b) in jobs.items()}
+        futures = {label: pool.submit(run_worker, script, w, pl, backend=b, env=e[0] if e else None)
+                   for label, (w, pl, b, *e) in jobs.items()}
         return {label: f.result() for label, f in futures.items()}
 
 

@@ -17,8 +17,9 @@ validation split, no L2 penalty) and no per-epoch printing:
   see a classifier: ``cross_val_score(cv=5)`` would not stratify and
   ``is_classifier`` is False);
 * ``keras.wrappers``: ``keras.wrappers.SKLearnClassifier`` with ``epochs`` and
-  ``batch_size`` in ``fit_kwargs`` (a constructor parameter, so ``clone`` keeps
-  them; given to ``fit`` they would be lost by every clone a CV makes).
+  ``batch_size`` in ``fit_kwargs``, subclassed so ``clone`` keeps ``fit_kwargs``
+  (Keras 3.15.1's ``__sklearn_clone__`` drops them, and each CV fold would
+  train 1 epoch).
 
 Differences that remain: weight initialisation (Glorot uniform in the Keras
 libraries and sklearn, Kaiming uniform in torch), float64 in sklearn's MLP
@@ -143,9 +144,7 @@ def make_classifier(lib: str, *, n_features: int, n_classes: int, hidden=(128, 1
             verbose=0,
         )
     if lib == "keras.wrappers":
-        from keras.wrappers import SKLearnClassifier
-
-        return SKLearnClassifier(
+        return _keras_wrappers_class()(
             model=_keras_wrappers_model,
             model_kwargs={"hidden": hidden},
             fit_kwargs={"epochs": epochs, "batch_size": batch_size, "verbose": 0},
@@ -196,6 +195,32 @@ def _scikeras_class():
     return _FIXED
 
 
+_CLONABLE = None
+
+
+def _keras_wrappers_class():
+    """keras.wrappers.SKLearnClassifier whose clone keeps ``fit_kwargs``.
+
+    Keras 3.15.1's ``SKLBase.__sklearn_clone__`` rebuilds the estimator from
+    ``model``, ``warm_start`` and ``model_kwargs`` only, so every clone a CV
+    makes would train with Keras' default of 1 epoch.
+    """
+    global _CLONABLE
+    if _CLONABLE is None:
+        import copy
+
+        from keras.wrappers import SKLearnClassifier
+
+        class ClonableSKLearnClassifier(SKLearnClassifier):
+            def __sklearn_clone__(self):
+                new = super().__sklearn_clone__()
+                new.fit_kwargs = copy.deepcopy(self.fit_kwargs)
+                return new
+
+        _CLONABLE = ClonableSKLearnClassifier
+    return _CLONABLE
+
+
 def configs(args, *, wrapper_backends=("tensorflow",)):
     """(label, library, backend) triples to run: skdl per backend, the others once."""
     from _common import backends, wanted
@@ -210,7 +235,27 @@ def configs(args, *, wrapper_backends=("tensorflow",)):
             out += [(f"{lib} [{b}]", lib, b) for b in wrapper_backends]
         else:
             out.append((lib, lib, None))
+        if lib == "sklearn" and getattr(args, "sklearn_one_thread", True):
+            out.append((SKLEARN_1T, lib, None))
     return out
+
+
+# sklearn's MLP calls BLAS on small matrices; on a loaded machine OpenBLAS' worker
+# threads wait for each other and a fit can get several times slower, so the
+# one-thread variant is shown too (a user can set it with threadpoolctl).
+SKLEARN_1T = "sklearn [1 BLAS thread]"
+ONE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def sklearn_reference(summary, key):
+    """The faster of sklearn's two rows (default threads, one BLAS thread): the ratios' reference."""
+    values = [summary[k][key] for k in ("sklearn", SKLEARN_1T) if k in summary and key in summary[k]]
+    return min(values) if values else None
+
+
+def env_for(label):
+    """Extra environment of a configuration's worker process."""
+    return ONE_THREAD_ENV if label == SKLEARN_1T else None
 
 
 def heavy_modules_loaded() -> dict:

@@ -70,7 +70,7 @@ def main(argv=None):
     jobs = {}
     for label, lib, backend in L.configs(args, wrapper_backends=wb):
         for i in range(reps):
-            jobs[(label, i)] = ("fixed", {"lib": lib, "n_next": n_next}, backend)
+            jobs[(label, i)] = ("fixed", {"lib": lib, "n_next": n_next}, backend, L.env_for(label))
     flat = C.run_many(__file__, {f"{lbl} #{i}": j for (lbl, i), j in jobs.items()},
                       parallel=3 if args.quick else 1)
     results = {}
@@ -95,7 +95,7 @@ def make_table(results):
             "processes": len(ok),
         }
     good = {k: v for k, v in summary.items() if "error" not in v}
-    ref = good.get("sklearn", {}).get("next_median_s")
+    ref = L.sklearn_reference(good, "next_median_s")
     fastest = min((v["next_median_s"] for v in good.values()), default=None)
     rows = []
     for label, s in summary.items():
@@ -107,7 +107,7 @@ def make_table(results):
         rows.append([label, C.fmt(s["next_median_s"], " s"), C.fmt_ratio(s["ratio_to_sklearn"]),
                      C.fmt_ratio(s["ratio_to_fastest"]), C.fmt(s["first_s"], " s"),
                      C.fmt(s["import_s"], " s"), C.fmt(s["tensorflow_imported"])])
-    headers = ["library [backend]", "fit+predict (median of next 10)", "× sklearn", "× fastest",
+    headers = ["library [backend]", "fit+predict (median of next 10)", "× sklearn (faster row)", "× fastest",
                "first fit+predict", "import (+backend)", "TF imported"]
     return C.markdown_table(headers, rows), summary
 

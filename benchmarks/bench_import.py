@@ -42,6 +42,21 @@ def import_worker(stmt):
     return {"seconds": dt, "loaded": {m: m in sys.modules for m in HEAVY}}
 
 
+def _cases(args):
+    """(library, statement, KERAS_BACKEND, label): ``import skdl`` per backend, the rest once."""
+    first = C.backends(args)[0]
+    for lib, stmt in STATEMENTS:
+        if not C.wanted(args, lib):
+            continue
+        if stmt == "import skdl":
+            for b in C.backends(args):
+                yield lib, stmt, b, f"{stmt} [KERAS_BACKEND={b}]"
+        elif lib == "keras.wrappers":
+            yield lib, stmt, "jax", f"{stmt} [KERAS_BACKEND=jax]"
+        else:
+            yield lib, stmt, first if lib == "skdl" else None, stmt
+
+
 def main(argv=None):
     p = C.make_parser(__doc__.splitlines()[0])
     p.set_defaults(repeats=5)
@@ -51,18 +66,9 @@ def main(argv=None):
     load_before = C.load()
     reps = 1 if args.quick else args.repeats
     results = {}
-    for lib, stmt in STATEMENTS:
-        if not C.wanted(args, lib):
-            continue
-        for backend in (C.backends(args) if lib == "skdl" else ["jax"] if lib == "keras.wrappers" else [None]):
-            label = f"{stmt} [KERAS_BACKEND={backend}]" if backend and lib == "skdl" and stmt == "import skdl" else stmt
-            if lib == "skdl" and stmt != "import skdl" and backend != C.backends(args)[0]:
-                continue  # only `import skdl` is checked per backend; the rest import no backend
-            if lib == "keras.wrappers":
-                label = f"{stmt} [KERAS_BACKEND=jax]"
-            print(f"running {label} ...", flush=True)
-            runs = [C.run_worker(__file__, "import", {"stmt": stmt}, backend=backend) for _ in range(reps)]
-            results[label] = runs
+    for lib, stmt, backend, label in _cases(args):
+        print(f"running {label} ...", flush=True)
+        results[label] = [C.run_worker(__file__, "import", {"stmt": stmt}, backend=backend) for _ in range(reps)]
     table, summary = make_table(results)
     C.write_results(NAME, args, {"summary": summary, "results": results}, table, load_before=load_before)
 

@@ -86,7 +86,7 @@ def main(argv=None):
     wb = [b for b in args.wrapper_backends.split(",") if b]
     n_runs = 0 if args.quick else args.repeats
     jobs = {"numpy matmul": ("matmul", {"shapes": shapes, "seconds": 0.1 if args.quick else 0.5}, None)}
-    jobs.update({label: ("cv", {"lib": lib, "n_runs": n_runs, **setup}, backend)
+    jobs.update({label: ("cv", {"lib": lib, "n_runs": n_runs, **setup}, backend, L.env_for(label))
                  for label, lib, backend in L.configs(args, wrapper_backends=wb)})
     results = C.run_many(__file__, jobs, parallel=3 if args.quick else 1)
     mm = results.pop("numpy matmul")
@@ -101,7 +101,7 @@ def make_table(results, mm, gflop):
     small_g = max(small) if small else None
     large_g = max(large) if large else None
     ok = {k: v for k, v in results.items() if "error" not in v}
-    ref = ok.get("sklearn", {}).get("wall_s")
+    ref = L.sklearn_reference(ok, "wall_s")
     fastest = min((v["wall_s"] for v in ok.values()), default=None)
     rows, summary = [], {}
     for label, r in results.items():
@@ -127,7 +127,7 @@ def make_table(results, mm, gflop):
             "fraction_of_small_matmul": None if small_g is None else achieved / small_g,
             "fraction_of_large_matmul": None if large_g is None else achieved / large_g,
         }
-    headers = ["library [backend]", "CV wall (median)", "× sklearn", "× fastest", "first CV in process",
+    headers = ["library [backend]", "CV wall (median)", "× sklearn (faster row)", "× fastest", "first CV in process",
                "accuracy", "GFLOP/s", "of batch-size matmul", "of large matmul"]
     table = C.markdown_table(headers, rows)
     mm_rows = [[f"{a}×{b} @ {b}×{c}", C.fmt(r["gflops"])] for r in mm.get("matmul", [])
