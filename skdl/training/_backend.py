@@ -56,14 +56,15 @@ def _configure_threads_once():
 
 
 def _set_keras_seed(keras, seed: int) -> None:
-    """Seed Keras' global generator without importing TensorFlow on other backends.
+    """Seed Keras' global generator directly, on every backend.
 
     ``keras.utils.set_random_seed`` imports TensorFlow whenever it is installed
-    (2 s on JAX), so on other backends the same global state is set directly.
+    (2 s on JAX), and on TensorFlow its ``tf.random.set_seed`` empties TF's cache
+    of prepared functions, so every pooled network's train step was rebuilt at
+    its next call (0.155 s of a 0.157 s fit, measured by benchmarks/bench_fixed_cost.py).
+    Keras layers and initializers draw from Keras' own seed generator, which is
+    what is reset here.
     """
-    if keras.backend.backend() == "tensorflow":
-        keras.utils.set_random_seed(seed)
-        return
     try:
         from keras.src.backend.common import global_state
         from keras.src.random import seed_generator
