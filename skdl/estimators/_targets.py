@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
 BINARY_LOSSES = {"binary_crossentropy", "binary_focal_crossentropy", "hinge", "squared_hinge"}
@@ -41,6 +41,13 @@ REGRESSION_LOSSES = {
     "poisson",
     "cosine_similarity",
 }
+_CLASSIFICATION_TYPES = (
+    "binary",
+    "multiclass",
+    "multiclass-multioutput",
+    "multilabel-indicator",
+    "multilabel-sequences",
+)
 # Losses whose optimum moves when y is standardised: never scale the target for them.
 _SCALE_SENSITIVE = {
     "mape",
@@ -61,8 +68,13 @@ class ClassifierTargetMixin:
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        target_type = type_of_target(y)
+        # one type_of_target per fit (check_classification_targets would compute it again)
+        target_type = type_of_target(y, input_name="y")
+        if target_type not in _CLASSIFICATION_TYPES:
+            raise ValueError(
+                f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, "
+                "which expects discrete classes on a regression target with continuous values."
+            )
         if reset:
             if target_type == "multilabel-indicator":
                 self.classes_ = np.arange(y.shape[1])
