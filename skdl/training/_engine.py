@@ -290,7 +290,12 @@ class Network:
         fn = self._fns.get("train")
         if fn is None:
             fn = self._fns["train"] = self._make_tf_train(xs, ys)
-        return fn(xs, ys, ws)
+        registry = _tf_gradient_registry()
+        before = len(registry)
+        logs = fn(xs, ys, ws)
+        if len(registry) > before:  # this call traced the train step
+            _forget_custom_gradients(registry, before)
+        return logs
 
     def _make_jax_train(self):
         import jax
@@ -520,6 +525,35 @@ class KerasFitNetwork(Network):
 
 
 _BATCH_HOOK_CLASS = None
+
+
+def _tf_gradient_registry() -> dict:
+    """TensorFlow's global table of registered gradient functions (empty if unreachable)."""
+    try:
+        from tensorflow.python.framework import ops
+
+        registry = ops.gradient_registry._registry
+    except (ImportError, AttributeError):  # pragma: no cover - a TF without it
+        return {}
+    return registry if isinstance(registry, dict) else {}
+
+
+def _forget_custom_gradients(registry: dict, start: int):
+    """Drop the ``CustomGradient-N`` entries added to ``registry`` after its first ``start``.
+
+    Tracing Keras' train step in a ``tf.function`` goes through
+    ``tf.custom_gradient`` in graph mode (the distribution strategy's
+    ``all_reduce`` of the gradients), which registers a gradient function in
+    TensorFlow's process-wide registry under a fresh name and never removes it.
+    That function closes over the traced graph, so every traced train step --
+    one per architecture in a search -- stayed in memory for good (+3 to 4 MB
+    per new architecture, benchmarks/bench_rss_fits.py). The gradient was
+    already taken while tracing, and a retrace registers a new name, so the
+    entries are dead once the trace is done.
+    """
+    for name in list(registry)[start:]:
+        if isinstance(name, str) and name.startswith("CustomGradient-"):
+            registry.pop(name, None)
 
 
 def _batch_hooks_only(callback):

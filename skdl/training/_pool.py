@@ -9,11 +9,23 @@ estimator is dropped after scoring, so fold k+1 reuses fold k's graph.
 
 The pool holds at most ``SKDL_POOL_SIZE`` idle networks (default 8), least
 recently used evicted first; ``SKDL_POOL_SIZE=0`` turns reuse off.
+
+Evicting is not enough to keep a long search's memory flat: the backends keep
+compiled code for every shape they have seen in process-wide caches (JAX's jit
+and dispatch caches, TensorFlow's eager kernel cache), and glibc keeps freed
+pages. So after every ``max(1, SKDL_POOL_SIZE)`` evictions the pool sweeps:
+``gc.collect()``, the backend's cache clear, ``malloc_trim(0)``
+(:func:`release_memory`). Memory then stays bounded by a few architectures'
+worth, and the sweep's cost (on JAX, re-compiling the eager operations Keras
+uses to build the next model, about 0.3 s) is paid once per sweep, not per fit.
+A network still in the pool or owned by a live estimator keeps working after a
+sweep; on JAX its compiled functions are re-compiled on their next call.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import OrderedDict
 
@@ -29,6 +41,8 @@ class NetworkPool:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.evicted = 0
+        self._since_sweep = 0
 
     def acquire(self, key):
         """Take an idle network with this key, or return None."""
@@ -47,23 +61,89 @@ class NetworkPool:
         """Give a network back; it may be handed to the next fit with its key."""
         if net is None or not getattr(net, "reusable", False) or self.max_idle <= 0:
             return
+        sweep = False
         with self._lock:
             if any(n is net for _, n in self._idle.values()):
                 return
             self._idle[id(net)] = (net.key, net)
             while len(self._idle) > self.max_idle:
                 self._idle.popitem(last=False)
+                self.evicted += 1
+                self._since_sweep += 1
+            if self._since_sweep >= max(1, self.max_idle):
+                self._since_sweep = 0
+                sweep = True
+        if sweep:
+            del net
+            release_memory()
 
     def clear(self):
-        """Drop every idle network."""
+        """Drop every idle network and sweep (see :func:`release_memory`)."""
         with self._lock:
+            had = bool(self._idle)
             self._idle.clear()
+        if had:
+            release_memory()
 
     def __len__(self):
         return len(self._idle)
 
 
 POOL = NetworkPool()
+
+
+def release_memory():
+    """Free what dropped networks left behind and give the pages back to the system.
+
+    ``gc.collect()`` frees networks caught in reference cycles; the backend's
+    process-wide compilation caches are cleared (``jax.clear_caches()`` on JAX,
+    the eager kernel cache on TensorFlow), since they hold compiled code for
+    every layer shape ever seen and grew by ~9 MB per new architecture on JAX
+    (benchmarks/bench_rss_fits.py); and ``malloc_trim(0)`` returns freed heap
+    pages that glibc would otherwise keep (a no-op without glibc).
+    """
+    import gc
+
+    gc.collect()
+    backend = _keras_backend()
+    if backend == "jax" and "jax" in sys.modules:
+        import jax
+
+        jax.clear_caches()
+    elif backend == "tensorflow" and "tensorflow" in sys.modules:
+        from tensorflow.python.eager import context
+
+        context.context().clear_kernel_cache()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _keras_backend():
+    keras = sys.modules.get("keras")
+    try:
+        return keras.backend.backend() if keras is not None else None
+    except AttributeError:  # pragma: no cover - keras half-imported
+        return None
+
+
+_TRIM = []
+
+
+def _malloc_trim():
+    if not _TRIM:
+        fn = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                fn = ctypes.CDLL("libc.so.6").malloc_trim
+                fn.argtypes = [ctypes.c_size_t]
+                fn.restype = ctypes.c_int
+            except (OSError, AttributeError):  # musl or an unusual libc
+                fn = None
+        _TRIM.append(fn)
+    return _TRIM[0]
 
 
 def freeze(value):
