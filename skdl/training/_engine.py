@@ -53,7 +53,7 @@ class _OwnRetracingFilter:
 
     def filter(self, record):
         msg = record.getMessage()
-        return not ("retracing" in msg and "Network._make_" in msg)
+        return not ("retracing" in msg and "function Network._" in msg)
 
 
 _FILTER_INSTALLED = False
