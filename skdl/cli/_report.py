@@ -44,33 +44,13 @@ def study_report(study, *, storage_url: str, dpi: int = 90):
     """A Report with the study's overview, its trials and the search plots."""
     from optuna.trial import TrialState
 
-    from skdl.reporting import Report, SearchDisplay, search_overview, search_trials_frame
+    from skdl.reporting import make_study_report
 
     trials = study.get_trials(deepcopy=False)
     running = sum(t.state == TrialState.RUNNING for t in trials)
-    report = Report(
-        title=f"Optuna study {study.study_name!r}",
-        subtitle=f"{len(trials)} trials ({running} running) in {storage_url}",
-        task="search",
+    report = make_study_report(
+        study, subtitle=f"{len(trials)} trials ({running} running) in {storage_url}", dpi=dpi
     )
-    sec = report._section("Hyperparameter search")
-    report._table(sec, "search_overview", "Overview", search_overview(study))
-    table = search_trials_frame(study, n_top=None)
-    if len(table):
-        report._table(sec, "search_trials", "Complete trials, best first", table)
-    else:
-        sec.note = "No trial has completed yet; run this command again later."
-    captions = {"history": "Optimisation history", "importances": "Parameter importances",
-                "parallel": "Parallel coordinates", "slice": "Objective vs each parameter",
-                "intermediate": "Intermediate values per epoch (pruned trials in red)"}
-    display = SearchDisplay(study)
-    for kind in display.available_kinds():
-        try:
-            figure = display.plot(kind=kind).figure_
-        except (ValueError, RuntimeError) as exc:  # e.g. importances of a degenerate study
-            sec.note += f" {captions[kind]} not drawn: {exc}."
-            continue
-        report._figure(sec, f"search_{kind}", captions[kind], figure, dpi)
     return report
 
 

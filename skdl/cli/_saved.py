@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from skdl.cli._common import CLIError
@@ -66,15 +65,9 @@ def read_rows(path: str, *, sep=None):
     Uses the reader of :func:`skdl.datasets.load_csv` (same sniffing, same
     messages for missing, empty, binary or unparseable files).
     """
-    try:
-        from skdl.datasets._csv import _read_table
-    except ImportError:  # pragma: no cover - fall back to pandas' sniffer
-        import pandas as pd
+    from skdl.datasets import read_table
 
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"CSV file not found: '{path}'") from None
-        return pd.read_csv(path, sep=sep, engine="python")
-    frame = _read_table(path, sep)
+    frame = read_table(path, sep)
     if len(frame) == 0:
         from skdl.datasets import CSVError
 

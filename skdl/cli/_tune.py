@@ -109,12 +109,8 @@ def open_study(storage_url: str, name: str, mark: dict):
 
 
 def _is_counted(trial) -> bool:
-    try:
-        from skdl.tuning._storage import is_counted
-    except ImportError:  # pragma: no cover - kept in step with skdl.tuning's accounting
-        from optuna.trial import TrialState
+    from skdl.tuning import is_counted
 
-        return trial.state in (TrialState.COMPLETE, TrialState.PRUNED)
     return is_counted(trial)
 
 

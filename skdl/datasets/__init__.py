@@ -20,7 +20,7 @@ from skdl.datasets._base import (
     get_data_home,
 )
 from skdl.datasets._bundled import load_dataset
-from skdl.datasets._csv import infer_task, load_csv, make_preprocessor
+from skdl.datasets._csv import infer_task, load_csv, make_preprocessor, read_table
 from skdl.datasets._fetch import fetch_dataset, list_datasets
 from skdl.datasets._images import read_idx
 from skdl.datasets._openml import fetch_openml_dataset
@@ -39,5 +39,6 @@ __all__ = sorted(
         "load_dataset",
         "make_preprocessor",
         "read_idx",
+        "read_table",
     ]
 )

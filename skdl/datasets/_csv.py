@@ -86,8 +86,30 @@ def _sniff_decimal(text: str, sep: str) -> str:
     return "," if commas > dots else "."
 
 
-def _read_table(path, sep=None, *, decimal=None, encoding=None, na_values=None, **read_csv_kwargs):
-    """Read a delimited text file into a DataFrame with readable errors."""
+def read_table(path, sep=None, *, decimal=None, encoding=None, na_values=None, **read_csv_kwargs):
+    """Read a delimited text file into a DataFrame, as :func:`load_csv` reads it.
+
+    The separator (``,``, ``;``, tab, ``|``) and decimal mark are detected
+    unless given; a missing, empty, binary or unparseable file raises
+    ``FileNotFoundError`` or :class:`CSVError` with a message that names the
+    file and says what to do. Unlike :func:`load_csv` it takes no target and
+    does no preprocessing: use it for rows to predict on.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    sep : str, default=None
+        Column separator; ``None`` detects it.
+    decimal, encoding, na_values : default=None
+        As in :func:`pandas.read_csv`; ``decimal=None`` detects the mark.
+    **read_csv_kwargs
+        Passed on to :func:`pandas.read_csv`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+    """
     path = Path(path).expanduser()
     if not path.exists():
         raise FileNotFoundError(
@@ -234,7 +256,7 @@ def load_csv(
     >>> list(X.columns), y.tolist()
     (['edad', 'ciudad'], [1.5, 2.25])
     """
-    frame = _read_table(
+    frame = read_table(
         path, sep, decimal=decimal, encoding=encoding, na_values=na_values, **read_csv_kwargs
     )
     name = Path(path).name

@@ -87,9 +87,9 @@ def _read_local(path: Path, target_column, default_target):
     if path.suffix == ".arff":
         frame = _read_arff(path)
     else:
-        from skdl.datasets._csv import _read_table
+        from skdl.datasets._csv import read_table
 
-        frame = _read_table(path, sep=None)
+        frame = read_table(path, sep=None)
     if target_column not in (None, "default-target"):
         target = target_column
     elif default_target in frame.columns:

@@ -27,7 +27,7 @@ from skdl.reporting._curves import Curve, compute_pr_curves, compute_roc_curves,
 from skdl.reporting._history import HistoryDisplay, compute_history, get_history
 from skdl.reporting._pr import PrecisionRecallCurvesDisplay
 from skdl.reporting._regression import RegressionDisplay
-from skdl.reporting._report import Report, make_report
+from skdl.reporting._report import Report, make_report, make_study_report
 from skdl.reporting._roc import CVRocDisplay, RocCurvesDisplay, compute_cv_roc
 from skdl.reporting._search import (
     SearchDisplay,
@@ -70,6 +70,7 @@ __all__ = [
     "get_history",
     "get_study",
     "make_report",
+    "make_study_report",
     "regression_report_frame",
     "search_overview",
     "search_trials_frame",

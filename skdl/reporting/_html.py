@@ -126,6 +126,12 @@ def render_html(report, *, digits: int = 4) -> str:
         body="\n".join(body),
         version=__version__,
         generated=html.escape(report.created),
+        provenance=(
+            "Every number comes from the trials stored in the Optuna study."
+            if report.task == "search"
+            else "Every number is computed with scikit-learn's metrics on the test data given to "
+            "make_report."
+        ),
     )
 
 

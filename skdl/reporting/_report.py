@@ -323,12 +323,7 @@ def make_report(
     from skdl.reporting._pr import PrecisionRecallCurvesDisplay
     from skdl.reporting._regression import RegressionDisplay
     from skdl.reporting._roc import RocCurvesDisplay
-    from skdl.reporting._search import (
-        SearchDisplay,
-        get_study,
-        search_overview,
-        search_trials_frame,
-    )
+    from skdl.reporting._search import get_study
     from skdl.reporting._utils import import_pyplot
 
     import_pyplot(purpose="make_report")  # fail early with the install hint
@@ -418,23 +413,109 @@ def make_report(
 
     # Search
     if search is not None:
-        sec = report._section("Hyperparameter search")
-        study = get_study(search)
-        report._table(sec, "search_overview", "Overview", search_overview(search))
-        report._table(sec, "search_trials", "Best trials", search_trials_frame(search, n_top=10))
-        sdisp = SearchDisplay(search)
-        captions = {"history": "Optimisation history", "importances": "Parameter importances",
-                    "parallel": "Parallel coordinates", "slice": "Objective vs each parameter",
-                    "intermediate": "Intermediate values (pruned trials in red)"}
-        for k in sdisp.available_kinds():
-            try:
-                fig = sdisp.plot(kind=k).figure_
-            except (ValueError, RuntimeError) as exc:  # e.g. importances of a degenerate study
-                sec.note += f" {captions[k]} not drawn: {exc}."
-                continue
-            report._figure(sec, f"search_{k}", captions[k], fig, dpi)
-        if study is None and cv_results is None and hasattr(search, "cv_results_"):
+        sec = _add_search_section(report, search, n_top=10, dpi=dpi)
+        if get_study(search) is None and cv_results is None and hasattr(search, "cv_results_"):
             report._table(sec, "cv_summary", "Candidates (cv_results_)", cv_summary(search, n_top=10))
+    if path is not None:
+        report.save(path)
+    return report
+
+
+_SEARCH_CAPTIONS = {
+    "history": "Optimisation history",
+    "importances": "Parameter importances",
+    "parallel": "Parallel coordinates",
+    "slice": "Objective vs each parameter",
+    "intermediate": "Intermediate values per epoch (pruned trials in red)",
+}
+
+
+def _add_search_section(report: Report, search, *, n_top: int | None, dpi: int) -> Section:
+    """The "Hyperparameter search" section: overview, best trials, the search plots."""
+    from skdl.reporting._search import SearchDisplay, search_overview, search_trials_frame
+
+    sec = report._section("Hyperparameter search")
+    report._table(sec, "search_overview", "Overview", search_overview(search).rename("value"))
+    table = search_trials_frame(search, n_top=n_top)
+    if len(table):
+        caption = "Complete trials, best first" if n_top is None else "Best trials"
+        report._table(sec, "search_trials", caption, table)
+    else:
+        sec.note = "No trial has completed yet; make the report again later."
+    display = SearchDisplay(search)
+    for kind in display.available_kinds():
+        try:
+            figure = display.plot(kind=kind).figure_
+        except (ValueError, RuntimeError) as exc:  # e.g. importances of a degenerate study
+            sec.note += f" {_SEARCH_CAPTIONS[kind]} not drawn: {exc}."
+            continue
+        report._figure(sec, f"search_{kind}", _SEARCH_CAPTIONS[kind], figure, dpi)
+    return sec
+
+
+def make_study_report(
+    study,
+    *,
+    path: str | os.PathLike | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    n_top: int | None = None,
+    dpi: int = 90,
+) -> Report:
+    """A report of a search alone: its overview, its trials and the search plots.
+
+    Use it to watch a search that is still running (a study shared by several
+    workers, read from its storage) or to look back at one without a fitted
+    model or test data; :func:`make_report` adds the same section to a full
+    evaluation report.
+
+    Parameters
+    ----------
+    study : optuna.Study, OptunaSearchCV or sklearn search
+        The search. A study may still be running: running trials are counted
+        and plots use the trials finished so far.
+    path : str or path-like, default=None
+        Where to write the HTML page; ``None`` writes nothing.
+    title, subtitle : str, default=None
+        Page heading; by default the study's name and its trial counts.
+    n_top : int or None, default=None
+        How many complete trials to list, best first; ``None`` lists all.
+    dpi : int, default=90
+        Resolution of the embedded figures.
+
+    Returns
+    -------
+    report : Report
+        ``report.tables["search_overview"]`` and ``report.tables["search_trials"]``
+        hold the numbers; ``to_html()``/``to_markdown()``/``to_json()`` render it.
+
+    Examples
+    --------
+    >>> import optuna
+    >>> from skdl.reporting import make_study_report
+    >>> optuna.logging.set_verbosity(optuna.logging.WARNING)
+    >>> study = optuna.create_study()
+    >>> study.optimize(lambda t: (t.suggest_float("x", -1, 1) - 0.2) ** 2, n_trials=5)
+    >>> report = make_study_report(study, title="Toy study")
+    >>> int(report.tables["search_overview"]["trials"])
+    5
+    """
+    from skdl.reporting._search import get_study
+    from skdl.reporting._utils import import_pyplot
+
+    import_pyplot(purpose="make_study_report")
+    study_obj = get_study(study)
+    if subtitle is None and study_obj is not None:
+        from optuna.trial import TrialState
+
+        trials = study_obj.get_trials(deepcopy=False)
+        running = sum(t.state == TrialState.RUNNING for t in trials)
+        subtitle = f"{len(trials)} trials ({running} running)"
+    if title is None:
+        name = getattr(study_obj, "study_name", None)
+        title = f"Optuna study {name!r}" if name else "Hyperparameter search"
+    report = Report(title=title, subtitle=subtitle or "", task="search")
+    _add_search_section(report, study, n_top=n_top, dpi=dpi)
     if path is not None:
         report.save(path)
     return report

@@ -219,7 +219,9 @@ class SearchDisplay:
       trials in red;
     * ``"importances"``, ``"parallel"``, ``"slice"``: drawn by
       :mod:`optuna.visualization.matplotlib` (parameter importances, parallel
-      coordinates, objective vs each parameter).
+      coordinates, objective vs each parameter). The slice plot shows the six
+      most important parameters (Optuna draws one panel per parameter in a
+      row, and more than six become unreadable).
 
     Only ``"history"`` works without a study (plain sklearn searches).
 
@@ -309,8 +311,9 @@ class SearchDisplay:
             func = {"importances": vis.plot_param_importances, "parallel": vis.plot_parallel_coordinate,
                     "slice": vis.plot_slice}[kind]
             # Optuna switches the global style to ggplot; keep that inside this figure only.
+            kwargs = {"params": _top_params(study, _SLICE_MAX_PARAMS)} if kind == "slice" else {}
             with plt.rc_context(), quiet_experimental():
-                out = func(study)
+                out = func(study, **kwargs)
             axes = np.atleast_1d(out).ravel()
             self.ax_, self.figure_ = axes[0], axes[0].figure
             if kind == "slice":
@@ -370,3 +373,21 @@ class SearchDisplay:
         if seen:
             ax.legend(fontsize="small", loc="best")
         ax.grid(alpha=0.3)
+
+
+_SLICE_MAX_PARAMS = 6
+
+
+def _top_params(study, k: int):
+    """The k most important parameters of a study (all when there are at most k)."""
+    names = sorted({name for t in study.get_trials(deepcopy=False) for name in t.params})
+    if len(names) <= k:
+        return None
+    import optuna
+
+    try:
+        with quiet_experimental():
+            ranked = list(optuna.importance.get_param_importances(study))
+    except (ValueError, RuntimeError):  # too few complete trials to rank
+        ranked = names
+    return ranked[:k]

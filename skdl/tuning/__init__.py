@@ -23,7 +23,7 @@ from skdl.tuning._spaces import (
     default_space,
     sample_params,
 )
-from skdl.tuning._storage import get_storage
+from skdl.tuning._storage import count_trials, get_storage, is_counted
 
 __all__ = sorted(
     [
@@ -35,7 +35,9 @@ __all__ = sorted(
         "OptunaSearchCV",
         "decode_params",
         "default_space",
+        "count_trials",
         "get_storage",
+        "is_counted",
         "sample_params",
     ]
 )

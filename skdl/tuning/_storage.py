@@ -31,7 +31,7 @@ from optuna.storages import BaseStorage, InMemoryStorage, JournalStorage, RDBSto
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 
-__all__ = ["get_storage"]
+__all__ = ["count_trials", "get_storage", "is_counted"]
 
 FAIL_REASON = "fail_reason"
 WORKER = "skdl_worker"
@@ -134,14 +134,42 @@ def worker_tag() -> str:
 
 
 def is_counted(trial: FrozenTrial) -> bool:
-    """Whether a finished trial counts toward ``n_trials`` (see module notes)."""
+    """Whether a finished trial counts toward a search's ``n_trials``.
+
+    Complete and pruned trials count; so does a trial that failed because of
+    its parameters (the estimator raised or diverged; it carries the user
+    attribute ``fail_reason``). A trial that failed for a reason outside the
+    candidate (Ctrl-C, its worker was killed and failed by the heartbeat, a
+    concurrent worker's surplus trial) does not count, so a resumed search runs
+    it again.
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+
+    Returns
+    -------
+    counted : bool
+    """
     if trial.state in (TrialState.COMPLETE, TrialState.PRUNED):
         return True
     return trial.state == TrialState.FAIL and FAIL_REASON in trial.user_attrs
 
 
 def count_trials(trials: Iterable[FrozenTrial]) -> tuple[int, int]:
-    """Return (counted finished trials, running trials)."""
+    """Count a study's trials the way a search does.
+
+    Parameters
+    ----------
+    trials : iterable of optuna.trial.FrozenTrial
+        E.g. ``study.get_trials(deepcopy=False)``.
+
+    Returns
+    -------
+    n_counted, n_running : int
+        Finished trials that count toward ``n_trials`` (:func:`is_counted`) and
+        trials still running.
+    """
     n_counted = n_running = 0
     for t in trials:
         if t.state == TrialState.RUNNING:

@@ -19,6 +19,7 @@ from skdl.reporting import (
     compute_intermediate_values,
     compute_optimization_history,
     make_report,
+    make_study_report,
     search_trials_frame,
 )
 
@@ -254,3 +255,33 @@ def test_report_on_skdl_mlp(pyplot, tmp_path, multiclass):
     proba = clf.predict_proba(c.Xte)
     assert_allclose(report.tables["classification_summary"]["log loss"], metrics.log_loss(c.yte, proba, labels=clf.classes_))
     assert list(report.tables["classification_report"].index[:3]) == ["setosa", "versicolor", "virginica"]
+
+
+def test_study_report_lists_every_complete_trial_and_draws_the_plots(pyplot, tmp_path, study):
+    from optuna.trial import TrialState
+
+    path = tmp_path / "study.html"
+    report = make_study_report(study, path=path)
+    complete = [t for t in study.trials if t.state == TrialState.COMPLETE]
+    assert report.title == f"Optuna study {study.study_name!r}"
+    assert report.subtitle == f"{len(study.trials)} trials (0 running)"
+    assert len(report.tables["search_trials"]) == len(complete)
+    assert report.tables["search_overview"]["trials"] == len(study.trials)
+    assert {"search_history", "search_intermediate"} <= set(report.figures)
+    html = path.read_text()
+    assert "Optimisation history" in html and "<img" in html
+    top = make_study_report(study, n_top=3, title="Three best")
+    assert len(top.tables["search_trials"]) == 3 and top.title == "Three best"
+
+
+def test_study_report_of_a_study_without_complete_trials(pyplot):
+    import optuna
+
+    study = optuna.create_study()
+    study.enqueue_trial({"x": 0.0})
+    trial = study.ask()  # left running
+    report = make_study_report(study)
+    assert report.subtitle == "1 trials (1 running)"
+    assert "search_trials" not in report.tables
+    assert "No trial has completed yet" in report.sections[0].note
+    assert trial.number == 0
