@@ -51,6 +51,64 @@ def select_backend() -> str | None:
     return None
 
 
+# What TensorFlow's C++ runtime prints to stderr while it loads, before absl
+# logging is initialised (so TF_CPP_MIN_LOG_LEVEL cannot silence it): start-up
+# notices, not problems.
+_STARTUP_NOISE = (
+    "All log messages before absl::InitializeLog() is called",
+    "cudart_stub.cc",
+    "cpu_feature_guard.cc",
+    "To enable the following instructions",
+    "rebuild TensorFlow with the appropriate compiler flags",
+)
+
+
+def import_backend_quietly() -> None:
+    """Import Keras and its backend with TensorFlow's start-up notices filtered out.
+
+    TensorFlow's native libraries write lines such as "Could not find cuda
+    drivers on your machine" straight to file descriptor 2 while they load. The
+    CLI owns its process, so it captures that descriptor during the import and
+    writes back every line that is not one of those notices. Where stderr has
+    no descriptor (an in-process caller's stream), Keras is imported as is.
+    """
+    if "keras" in sys.modules:
+        return
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if fd is None:
+        import keras  # noqa: F401
+
+        return
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), fd)
+        try:
+            import keras
+
+            keras.backend.backend()
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, fd)
+            os.close(saved)
+            captured.seek(0)
+            kept = without_startup_noise(captured.read().decode("utf-8", errors="replace"))
+            if kept:
+                sys.stderr.write(kept)
+                sys.stderr.flush()
+
+
+def without_startup_noise(text: str) -> str:
+    """``text`` without TensorFlow's start-up notices (and blank lines)."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if line.strip() and not any(n in line for n in _STARTUP_NOISE))
+
+
 def _error_line(prog: str, exc: BaseException) -> str:
     from skdl.cli._common import describe_error
 
@@ -101,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
 
         install_warning_display()
         try:
+            if args.command in ("tune", "train", "predict"):
+                import_backend_quietly()
             handler = getattr(importlib.import_module(module_name), func_name)
             return int(handler(args) or EXIT_OK)
         except KeyboardInterrupt:

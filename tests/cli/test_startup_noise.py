@@ -1,0 +1,35 @@
+"""TensorFlow's native start-up notices do not reach the user of the skdl command."""
+
+import os
+import subprocess
+import sys
+
+from skdl.cli import without_startup_noise
+
+NOISE = (
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+    "I0000 00:00:1795490970.570181    4909 cudart_stub.cc:31] Could not find cuda drivers on your "
+    "machine, GPU will not be used.\n"
+    "I0000 00:00:1795485331.038175   27153 cpu_feature_guard.cc:227] This TensorFlow binary is "
+    "optimized to use available CPU instructions in performance-critical operations.\n"
+    "To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow with "
+    "the appropriate compiler flags.\n"
+)
+
+
+def test_notices_are_dropped_and_other_lines_kept():
+    other = "E0000 something real went wrong\nTraceback (most recent call last):\n"
+    assert without_startup_noise(NOISE) == ""
+    assert without_startup_noise(NOISE + other + "\n") == other
+
+
+def test_the_cli_backend_import_prints_nothing_on_stderr():
+    code = ("from skdl.cli import select_backend, import_backend_quietly\n"
+            "select_backend()\nimport_backend_quietly()\n"
+            "import keras, sys\nprint(keras.backend.backend())\n")
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() in ("tensorflow", "jax")
+    assert "cudart_stub" not in out.stderr and "absl::InitializeLog" not in out.stderr, out.stderr
