@@ -13,9 +13,9 @@ recently used evicted first; ``SKDL_POOL_SIZE=0`` turns reuse off.
 Evicting is not enough to keep a long search's memory flat: the backends keep
 compiled code for every shape they have seen in process-wide caches (JAX's jit
 and dispatch caches, TensorFlow's eager kernel cache), and glibc keeps freed
-pages. So after every ``max(1, SKDL_POOL_SIZE)`` evictions the pool sweeps:
-``gc.collect()``, the backend's cache clear, ``malloc_trim(0)``
-(:func:`release_memory`). Memory then stays bounded by a few architectures'
+pages. So after every ``max(1, SKDL_POOL_SIZE)`` evictions the pool sweeps, at
+the start of the next fit: ``gc.collect()``, the backend's cache clear,
+``malloc_trim(0)`` (:func:`release_memory`). Memory then stays bounded by a few architectures'
 worth, and the sweep's cost (on JAX, re-compiling the eager operations Keras
 uses to build the next model, about 0.3 s) is paid once per sweep, not per fit.
 A network still in the pool or owned by a live estimator keeps working after a
@@ -43,9 +43,18 @@ class NetworkPool:
         self.misses = 0
         self.evicted = 0
         self._since_sweep = 0
+        self._sweep_due = False
 
     def acquire(self, key):
-        """Take an idle network with this key, or return None."""
+        """Take an idle network with this key, or return None.
+
+        A sweep that evictions made due runs here, at the start of a fit: never
+        inside ``release``, which runs from garbage collection and could land
+        in the middle of another network's tracing.
+        """
+        if self._sweep_due:
+            self._sweep_due = False
+            release_memory()
         if key is None or self.max_idle <= 0:
             return None
         with self._lock:
@@ -61,7 +70,6 @@ class NetworkPool:
         """Give a network back; it may be handed to the next fit with its key."""
         if net is None or not getattr(net, "reusable", False) or self.max_idle <= 0:
             return
-        sweep = False
         with self._lock:
             if any(n is net for _, n in self._idle.values()):
                 return
@@ -72,18 +80,14 @@ class NetworkPool:
                 self._since_sweep += 1
             if self._since_sweep >= max(1, self.max_idle):
                 self._since_sweep = 0
-                sweep = True
-        if sweep:
-            del net
-            release_memory()
+                self._sweep_due = True
 
     def clear(self):
         """Drop every idle network and sweep (see :func:`release_memory`)."""
         with self._lock:
-            had = bool(self._idle)
             self._idle.clear()
-        if had:
-            release_memory()
+            self._sweep_due = False
+        release_memory()
 
     def __len__(self):
         return len(self._idle)

@@ -48,7 +48,7 @@ def test_unreusable_networks_and_a_zero_size_pool_keep_nothing():
     assert len(off) == 0 and off.acquire("a") is None
 
 
-def test_least_recently_released_is_evicted_and_a_sweep_runs_every_max_idle_evictions(monkeypatch):
+def test_least_recently_released_is_evicted_and_a_sweep_follows_every_max_idle_evictions(monkeypatch):
     sweeps = []
     monkeypatch.setattr(_pool, "release_memory", lambda: sweeps.append(1))
     pool = NetworkPool(max_idle=2)
@@ -58,13 +58,19 @@ def test_least_recently_released_is_evicted_and_a_sweep_runs_every_max_idle_evic
     assert pool.evicted == 0 and not sweeps
     pool.release(nets[2])  # evicts "a"
     assert pool.acquire("a") is None and pool.evicted == 1 and not sweeps
-    pool.release(nets[3])  # second eviction: sweep
-    assert pool.evicted == 2 and len(sweeps) == 1
+    pool.release(nets[3])  # second eviction: a sweep is due, run at the next fit's acquire
+    assert pool.evicted == 2 and not sweeps
+    pool.acquire("zzz")
+    assert len(sweeps) == 1
+    pool.acquire("zzz")
+    assert len(sweeps) == 1  # once
     for net in nets[4:]:
         pool.release(net)
-    assert pool.evicted == 5 and len(sweeps) == 2
+    assert pool.evicted == 5
+    pool.acquire("zzz")
+    assert len(sweeps) == 2
     pool.clear()
-    assert len(pool) == 0
+    assert len(pool) == 0 and len(sweeps) == 3
 
 
 def test_release_memory_runs_on_the_current_backend():
