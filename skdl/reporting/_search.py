@@ -387,7 +387,8 @@ def _top_params(study, k: int):
 
     try:
         with quiet_experimental():
-            ranked = list(optuna.importance.get_param_importances(study))
+            evaluator = optuna.importance.FanovaImportanceEvaluator(seed=0)  # same page every time
+            ranked = list(optuna.importance.get_param_importances(study, evaluator=evaluator))
     except (ValueError, RuntimeError):  # too few complete trials to rank
         ranked = names
     return ranked[:k]

@@ -285,3 +285,20 @@ def test_study_report_of_a_study_without_complete_trials(pyplot):
     assert "search_trials" not in report.tables
     assert "No trial has completed yet" in report.sections[0].note
     assert trial.number == 0
+
+
+def test_slice_plot_shows_the_six_most_important_of_many_parameters(pyplot):
+    import optuna
+
+    names = [f"p{i}" for i in range(8)]
+
+    def objective(trial):
+        values = [trial.suggest_float(n, 0, 1) for n in names]
+        return 10 * values[7] + 5 * values[6] + 0.01 * sum(values[:6])
+
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=30)
+    fig = SearchDisplay(study).plot(kind="slice").figure_
+    shown = {ax.get_xlabel() for ax in fig.axes} & set(names)
+    assert len(shown) == 6
+    assert {"p7", "p6"} <= shown  # the parameters that matter are among them
