@@ -60,6 +60,9 @@ _STARTUP_NOISE = (
     "cpu_feature_guard.cc",
     "To enable the following instructions",
     "rebuild TensorFlow with the appropriate compiler flags",
+    # device discovery on a machine without a CUDA driver (TensorFlow then runs
+    # on the CPU, which the command's summary names)
+    "failed call to cuInit",
 )
 
 
@@ -67,10 +70,11 @@ def import_backend_quietly() -> None:
     """Import Keras and its backend with TensorFlow's start-up notices filtered out.
 
     TensorFlow's native libraries write lines such as "Could not find cuda
-    drivers on your machine" straight to file descriptor 2 while they load. The
-    CLI owns its process, so it captures that descriptor during the import and
-    writes back every line that is not one of those notices. Where stderr has
-    no descriptor (an in-process caller's stream), Keras is imported as is.
+    drivers on your machine" straight to file descriptor 2 while they load and
+    discover devices. The CLI owns its process, so it captures that descriptor
+    during the import and a first operation, and writes back every line that
+    is not one of those notices. Where stderr has no descriptor (an in-process
+    caller's stream), Keras is imported as is.
     """
     if "keras" in sys.modules:
         return
@@ -78,9 +82,10 @@ def import_backend_quietly() -> None:
         fd = sys.stderr.fileno()
     except (AttributeError, OSError, ValueError):
         fd = None
-    if fd is None:
-        import keras  # noqa: F401
+    from skdl.training._backend import get_keras  # sets TF's log level and thread budget
 
+    if fd is None:
+        get_keras()
         return
     import tempfile
 
@@ -89,9 +94,7 @@ def import_backend_quietly() -> None:
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), fd)
         try:
-            import keras
-
-            keras.backend.backend()
+            get_keras().ops.zeros(())  # the first operation discovers the devices
         finally:
             sys.stderr.flush()
             os.dup2(saved, fd)
