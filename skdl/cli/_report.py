@@ -42,15 +42,10 @@ def _open_study(storage_url: str, name: str | None):
 
 def study_report(study, *, storage_url: str, dpi: int = 90):
     """A Report with the study's overview, its trials and the search plots."""
-    from optuna.trial import TrialState
-
     from skdl.reporting import make_study_report
 
-    trials = study.get_trials(deepcopy=False)
-    running = sum(t.state == TrialState.RUNNING for t in trials)
-    report = make_study_report(
-        study, subtitle=f"{len(trials)} trials ({running} running) in {storage_url}", dpi=dpi
-    )
+    report = make_study_report(study, dpi=dpi)
+    report.subtitle += f" in {storage_url}"
     return report
 
 

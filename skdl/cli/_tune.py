@@ -27,6 +27,7 @@ from skdl.cli._run import (
     test_scores,
     write_report,
 )
+from skdl.tuning import is_counted
 
 DEFAULT_EPOCHS = 30
 FINGERPRINT = "skdl_cli"
@@ -105,20 +106,14 @@ def open_study(storage_url: str, name: str, mark: dict):
                     "original settings."
                 )
     trials = study.get_trials(deepcopy=False)
-    return study, sum(_is_counted(t) for t in trials), len(trials)
-
-
-def _is_counted(trial) -> bool:
-    from skdl.tuning import is_counted
-
-    return is_counted(trial)
+    return study, sum(is_counted(t) for t in trials), len(trials)
 
 
 def trial_counts(study) -> dict[str, int]:
     from optuna.trial import TrialState
 
     trials = study.get_trials(deepcopy=False)
-    counted = [t for t in trials if _is_counted(t)]
+    counted = [t for t in trials if is_counted(t)]
     return {
         "counted": len(counted),
         "complete": sum(t.state == TrialState.COMPLETE for t in counted),
