@@ -142,9 +142,12 @@ def set_keras_global_seed(seed: int) -> None:
     TensorFlow whenever it is installed (2 s on JAX), and on TensorFlow its
     ``tf.random.set_seed`` empties TF's cache of prepared functions, so every
     pooled network's train step was rebuilt at its next call (0.155 s of a
-    0.157 s fit, benchmarks/bench_fixed_cost.py). Layers and initializers draw
-    from Keras' own seed generator, which is what is reset here, exactly as
-    ``set_random_seed`` resets it.
+    0.157 s fit, benchmarks/bench_fixed_cost.py). Keras' global seed and
+    global ``SeedGenerator`` are reset here exactly as ``set_random_seed``
+    resets them. Note that Keras 3.15 draws the seed of every unseeded
+    initializer and ``SeedGenerator`` (the global one included) from Python's
+    ``random``, so reproducible draws also need Python's ``random`` seeded,
+    which this function leaves alone (``set_random_seed`` seeds it).
 
     If the private modules move, the fallback is ``keras.utils.set_random_seed``
     (same seeds, slower, and it also seeds Python and NumPy). A
