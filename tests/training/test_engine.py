@@ -15,6 +15,16 @@ BACKEND = keras.backend.backend()
 COMPILED = {"tensorflow": "TensorFlowNetwork", "jax": "JaxNetwork"}
 
 
+@pytest.fixture(autouse=True)
+def _keep_keras_global_seed():
+    """Tests here seed Keras globally; later tests get the state they had."""
+    from skdl.training._fixes import get_keras_global_seed_state, restore_keras_global_seed_state
+
+    state = get_keras_global_seed_state()
+    yield
+    restore_keras_global_seed_state(state)
+
+
 def _data(n=40, d=3, seed=0):
     rng = np.random.RandomState(seed)
     X = rng.normal(size=(n, d)).astype(np.float32)
@@ -106,7 +116,8 @@ def test_a_model_with_two_inputs_runs_on_the_keras_engine_and_compiled_refuses_i
 
 def test_an_unknown_engine_is_rejected_with_the_choices():
     X, y, w = _data()
-    with pytest.raises(ValueError, match=r"'engine' parameter must be one of \['auto', 'compiled', 'keras'\]; got 'fast'"):
+    expected = r"'engine' parameter must be one of \['auto', 'compiled', 'keras'\]; got 'fast'"
+    with pytest.raises(ValueError, match=expected):
         make_network(_builder(), _sample(X, y, w), engine="fast")
 
 

@@ -9,6 +9,16 @@ keras = pytest.importorskip("keras")
 BACKEND = keras.backend.backend()
 
 
+@pytest.fixture(autouse=True)
+def _keep_keras_global_seed():
+    """Tests here seed Keras globally; later tests get the state they had."""
+    from skdl.training._fixes import get_keras_global_seed_state, restore_keras_global_seed_state
+
+    state = get_keras_global_seed_state()
+    yield
+    restore_keras_global_seed_state(state)
+
+
 def _model(compile=True):
     inner = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dropout(0.2)], name="inner")
     model = keras.Sequential([keras.Input((3,)), inner, keras.layers.Dense(1)], name="outer")
