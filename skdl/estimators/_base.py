@@ -18,7 +18,6 @@ import os
 import sys
 import time
 import warnings
-import weakref
 
 import numpy as np
 from sklearn.base import BaseEstimator, is_classifier
@@ -37,12 +36,6 @@ from skdl.exceptions import (
 from skdl.training.optimizers import OPTIMIZER_NAMES
 
 _MIN_VALIDATION_ROWS = 30
-_BATCH_HOOKS = (
-    "on_batch_begin",
-    "on_batch_end",
-    "on_train_batch_begin",
-    "on_train_batch_end",
-)
 
 
 def _infer_mode(monitor: str) -> str:
@@ -179,50 +172,19 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _make_network(self, meta, sample, fit_callbacks):
         """Take a compatible network from the pool or build and compile a new one."""
-        from skdl.training._engine import KerasFitNetwork, Network
-        from skdl.training._pool import POOL
+        from skdl.training._network import make_network
 
-        keras_engine = self._wants_keras_engine(fit_callbacks)
-        key = None if keras_engine else self._pool_key(meta)
-        net = POOL.acquire(key)
-        if net is not None:
-            return net
-        model = self._build_compiled_model(meta)
-        single_io = len(model.inputs) == 1 and len(model.outputs) == 1
-        if keras_engine or not single_io or not self._backend_has_fast_loop():
-            if self.engine == "compiled" and not keras_engine:
-                raise ValueError(
-                    "engine='compiled' needs the TensorFlow or JAX backend and a model with "
-                    f"one input and one output; got backend {self._backend()!r}."
-                )
-            return KerasFitNetwork(
-                model, sample, callbacks=fit_callbacks, fit_kwargs=self._keras_fit_kwargs()
-            )
-        return Network(model, sample, key=key)
-
-    def _backend(self):
-        from skdl.training._backend import backend_name
-
-        return backend_name()
-
-    def _backend_has_fast_loop(self):
-        return self._backend() in ("jax", "tensorflow")
+        return make_network(
+            lambda: self._build_compiled_model(meta),
+            sample,
+            key=self._pool_key(meta),
+            engine=self.engine,
+            keras_callbacks=fit_callbacks,
+            fit_kwargs=self._keras_fit_kwargs(),
+        )
 
     def _keras_fit_kwargs(self):
         return {k: v for k, v in route_params(self._all_extra_params(), "fit").items() if k != "shuffle"}
-
-    def _wants_keras_engine(self, keras_callbacks):
-        if self.engine == "keras":
-            return True
-        if self._keras_fit_kwargs():
-            return True
-        import keras
-
-        for cb in keras_callbacks:
-            for hook in _BATCH_HOOKS:
-                if getattr(type(cb), hook, None) is not getattr(keras.callbacks.Callback, hook):
-                    return True
-        return False
 
     def _pool_key(self, meta):
         from skdl.training._backend import get_keras
@@ -665,16 +627,14 @@ class BaseKerasEstimator(BaseEstimator):
 
     # --------------------------------------------------------- network owner
     def _own_network(self, net):
-        self._network = net
-        from skdl.training._pool import POOL
+        from skdl.training._pool import own
 
-        self._finalizer = weakref.finalize(self, POOL.release, net)
+        own(self, net)
 
     def _release_network(self):
-        fin = self.__dict__.pop("_finalizer", None)
-        self.__dict__.pop("_network", None)
-        if fin is not None:
-            fin()  # returns the network to the pool now
+        from skdl.training._pool import release
+
+        release(self)  # returns the network to the pool now
 
     # ------------------------------------------------------------- inference
     def _forward(self, X):
@@ -709,20 +669,20 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _restore_network(self, saved):
         from skdl.training._backend import get_keras, seeded
-        from skdl.training._engine import Network
+        from skdl.training._network import make_network
 
         _quiet_keras_import(get_keras)
         meta = self._meta_
         n = 2
         X = np.zeros((n,) + tuple(meta["input_shape_"]), np.float32)
         y = self._dummy_encoded_target(n)
-        with seeded(0):
-            model = self._build_compiled_model(meta)
-        net = Network(model, (X, y, np.ones(n, np.float32)), key=None) if self._backend_has_fast_loop() and len(model.inputs) == 1 and len(model.outputs) == 1 else None
-        if net is None:
-            from skdl.training._engine import KerasFitNetwork
 
-            net = KerasFitNetwork(model, (X, y, np.ones(n, np.float32)))
+        def build():
+            with seeded(0):
+                return self._build_compiled_model(meta)
+
+        net = make_network(build, (X, y, np.ones(n, np.float32)))
+        model = net.model
         for var, val in zip(model.weights, saved["weights"]):
             var.assign(val)
         if saved.get("optimizer") is not None and model.optimizer.built:
