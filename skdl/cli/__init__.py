@@ -82,7 +82,7 @@ def import_backend_quietly() -> None:
         fd = sys.stderr.fileno()
     except (AttributeError, OSError, ValueError):
         fd = None
-    from skdl.training._backend import get_keras  # sets TF's log level and thread budget
+    from skdl.training.runtime import get_keras  # sets TF's log level and thread budget
 
     if fd is None:
         get_keras()

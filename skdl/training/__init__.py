@@ -37,9 +37,9 @@ _LAZY = {
     "EpochData": "skdl.training.loop",
     "TrainingRun": "skdl.training.loop",
     "run_epochs": "skdl.training.loop",
-    "make_network": "skdl.training._networks",
-    "own_network": "skdl.training._networks",
-    "release_network": "skdl.training._networks",
+    "make_network": "skdl.training._network",
+    "own_network": "skdl.training._pool",
+    "release_network": "skdl.training._pool",
     "freeze": "skdl.training._pool",
 }
 
@@ -49,7 +49,9 @@ def __getattr__(name):
     if module is None:
         raise AttributeError(f"module 'skdl.training' has no attribute {name!r}")
     mod = importlib.import_module(module)
-    return mod if module.endswith(name) else getattr(mod, name)
+    if module.endswith("." + name):
+        return mod
+    return getattr(mod, {"own_network": "own", "release_network": "release"}.get(name, name))
 
 
 __all__ = [

@@ -212,11 +212,16 @@ def seeded(seed: int | None):
         return
     from skdl.training import _fixes
 
-    keras = get_keras()
+    get_keras()
     py_state = random.getstate()
     np_state = np.random.get_state()
     keras_state = _fixes.get_keras_global_seed_state()
-    _fixes.set_keras_global_seed(keras, int(seed))
+    # Keras 3 draws the seed of every unseeded initializer and SeedGenerator from
+    # Python's random, so it is seeded too (else a fit that builds a new model
+    # on the Keras engine is not reproducible under random_state).
+    random.seed(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    _fixes.set_keras_global_seed(int(seed))
     try:
         yield
     finally:
