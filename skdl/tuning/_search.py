@@ -1,18 +1,19 @@
-"""OptunaSearchCV: a scikit-learn search meta-estimator driven by an Optuna study."""
+"""OptunaSearchCV: a scikit-learn search meta-estimator driven by an Optuna study.
+
+The trials themselves are :class:`skdl.tuning._objective.TrialObjective`;
+``cv_results_`` is built in :mod:`skdl.tuning._results`; running them (one
+process or workers) is :mod:`skdl.tuning._parallel`.
+"""
 
 from __future__ import annotations
 
-import difflib
-import math
 import os
 import shutil
-import sys
 import tempfile
 import time
 import warnings
 from copy import deepcopy
 from numbers import Integral, Real
-from typing import Any
 
 import numpy as np
 import optuna
@@ -20,197 +21,31 @@ from optuna.pruners import BasePruner, NopPruner
 from optuna.samplers import BaseSampler, TPESampler
 from optuna.storages import BaseStorage, InMemoryStorage
 from optuna.trial import TrialState
-from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state, get_tags, indexable
+from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from skdl.exceptions import TrainingInterruptedWarning
-from skdl.tuning._parallel import (
-    InterruptFlag,
-    SurplusTrial,
-    TrialFailed,
-    n_cores,
-    optimize_loop,
-    run_workers,
-)
-from skdl.tuning._pruning import (
-    PRUNED_AT_EPOCH,
-    EpochPruningCallback,
-    accepts_epoch_callbacks,
-)
-from skdl.tuning._spaces import decode_params, sample_params, validate_space
+from skdl.tuning._objective import TrialObjective, final_accepts_callbacks
+from skdl.tuning._parallel import InterruptFlag, n_cores, optimize_loop, run_workers
+from skdl.tuning._progress import SearchProgress
+from skdl.tuning._results import best_index, format_results
+from skdl.tuning._spaces import validate_space
 from skdl.tuning._storage import (
     FAIL_REASON,
-    SURPLUS,
-    WORKER,
-    count_trials,
     fail_dead_local_trials,
     get_storage,
     is_counted,
     load_or_create_study,
-    worker_tag,
 )
+from skdl.utils import did_you_mean
 
 __all__ = ["OptunaSearchCV"]
-
-
-def _final_accepts_callbacks(estimator: Any) -> bool:
-    if accepts_epoch_callbacks(estimator):
-        return True
-    return isinstance(estimator, Pipeline) and accepts_epoch_callbacks(estimator.steps[-1][1])
-
-
-def _fit_fold(est, X_tr, y_tr, X_val, y_val, fit_params: dict, callbacks: list) -> None:
-    """Fit one fold; with callbacks, give the epoch-wise estimator ``eval_set``.
-
-    For a Pipeline the preprocessing steps are fitted on the fold's train part
-    here, so the final step can be handed the transformed validation part as
-    ``eval_set`` (what ``Pipeline.fit`` does for the train part).
-    """
-    if not callbacks:
-        est.fit(X_tr, y_tr, **fit_params)
-    elif accepts_epoch_callbacks(est):
-        est.fit(X_tr, y_tr, eval_set=(X_val, y_val), callbacks=callbacks, **fit_params)
-    else:
-        routed: dict[str, dict] = {name: {} for name, _ in est.steps}
-        for key, value in fit_params.items():
-            step, _, param = key.partition("__")
-            routed[step][param] = value
-        Xt, Xv = X_tr, X_val
-        for name, step in est.steps[:-1]:
-            if step is None or step == "passthrough":
-                continue
-            Xt = step.fit_transform(Xt, y_tr, **routed[name])
-            Xv = step.transform(Xv)
-        name, final = est.steps[-1]
-        final.fit(Xt, y_tr, eval_set=(Xv, y_val), callbacks=callbacks, **routed[name])
-
-
-def _index_fit_params(fit_params: dict, n_samples: int, indices: np.ndarray) -> dict:
-    out = {}
-    for key, value in fit_params.items():
-        if hasattr(value, "__len__") and not isinstance(value, (str, dict)):
-            try:
-                if _num_samples(value) == n_samples:
-                    value = _safe_indexing(value, indices)
-            except TypeError:
-                pass
-        out[key] = value
-    return out
-
-
-def _score(est, X, y, scorers: dict) -> dict[str, float]:
-    return {name: float(scorer(est, X, y)) for name, scorer in scorers.items()}
-
-
-class _Objective:
-    """Cross-validate the parameters a trial samples. Picklable for workers."""
-
-    def __init__(self, *, estimator, param_distributions, X, y, splits, scorers,
-                 refit_metric, fit_params, error_score, return_train_score, n_trials,
-                 prune, monitor_metric):
-        self.estimator = estimator
-        self.param_distributions = param_distributions
-        self.X = X
-        self.y = y
-        self.splits = splits
-        self.scorers = scorers
-        self.refit_metric = refit_metric
-        self.fit_params = fit_params
-        self.error_score = error_score
-        self.return_train_score = return_train_score
-        self.n_trials = n_trials
-        self.prune = prune
-        self.monitor_metric = monitor_metric
-        self.interrupt_flag: InterruptFlag | None = None
-
-    def _claim(self, trial: optuna.trial.Trial) -> None:
-        """Fail this trial as surplus when earlier trials already fill n_trials."""
-        if self.n_trials is None:
-            return
-        ahead = sum(
-            1
-            for t in trial.study.get_trials(deepcopy=False)
-            if t.number < trial.number and (t.state == TrialState.RUNNING or is_counted(t))
-        )
-        if ahead >= self.n_trials:
-            trial.set_user_attr(SURPLUS, True)
-            raise SurplusTrial(f"trial {trial.number} is beyond n_trials={self.n_trials}")
-
-    def __call__(self, trial: optuna.trial.Trial) -> float:
-        trial.set_user_attr(WORKER, worker_tag())
-        self._claim(trial)
-        params = sample_params(trial, self.param_distributions)
-        n_samples = _num_samples(self.X)
-        record: dict[str, list] = {"fit_time": [], "score_time": []}
-        for name in self.scorers:
-            record[f"test_{name}"] = []
-            if self.return_train_score:
-                record[f"train_{name}"] = []
-        reporter = None
-        try:
-            for fold, (train, test) in enumerate(self.splits):
-                est = clone(self.estimator).set_params(**params)
-                X_tr, y_tr = _safe_indexing(self.X, train), _safe_split_y(self.y, train)
-                X_te, y_te = _safe_indexing(self.X, test), _safe_split_y(self.y, test)
-                callbacks = []
-                if fold == 0 and self.prune:
-                    reporter = EpochPruningCallback(trial, metric=self.monitor_metric)
-                    callbacks = [reporter]
-                start = time.perf_counter()
-                _fit_fold(est, X_tr, y_tr, X_te, y_te,
-                          _index_fit_params(self.fit_params, n_samples, train), callbacks)
-                fit_time = time.perf_counter() - start
-                self._check_interrupt()
-                test_scores = _score(est, X_te, y_te, self.scorers)
-                score_time = time.perf_counter() - start - fit_time
-                bad = {k: v for k, v in test_scores.items() if not math.isfinite(v)}
-                if bad:
-                    raise FloatingPointError(
-                        f"non-finite test score on fold {fold} ({bad}); the model "
-                        "probably diverged (NaN loss)"
-                    )
-                record["fit_time"].append(fit_time)
-                record["score_time"].append(score_time)
-                for name, value in test_scores.items():
-                    record[f"test_{name}"].append(value)
-                if self.return_train_score:
-                    for name, value in _score(est, X_tr, y_tr, self.scorers).items():
-                        record[f"train_{name}"].append(value)
-        except optuna.TrialPruned:
-            if reporter is not None and reporter.last_step is not None:
-                trial.set_user_attr(PRUNED_AT_EPOCH, reporter.last_step)
-            self._store(trial, record)
-            raise
-        except Exception as exc:
-            if self.error_score == "raise":
-                raise
-            reason = f"{type(exc).__name__}: {exc}"
-            trial.set_user_attr(FAIL_REASON, reason[:2000])
-            self._store(trial, record)
-            raise TrialFailed(reason) from exc
-        self._store(trial, record)
-        return float(np.mean(record[f"test_{self.refit_metric}"]))
-
-    def _check_interrupt(self) -> None:
-        if self.interrupt_flag is not None and self.interrupt_flag.is_set:
-            raise KeyboardInterrupt
-
-    @staticmethod
-    def _store(trial: optuna.trial.Trial, record: dict) -> None:
-        for key, values in record.items():
-            trial.set_user_attr(key, [float(v) for v in values])
-
-
-def _safe_split_y(y, indices):
-    return None if y is None else _safe_indexing(y, indices)
 
 
 def _estimator_has(attr: str):
@@ -222,39 +57,6 @@ def _estimator_has(attr: str):
         return True
 
     return check
-
-
-class _Progress:
-    """tqdm bar over counted trials, with best score, pruned and failed counts."""
-
-    def __init__(self, total: int | None, verbose: int, study: optuna.Study) -> None:
-        self.bar = None
-        self.study = study
-        if verbose > 0:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, desc="OptunaSearchCV", unit="trial", file=sys.stderr)
-            self.update()
-
-    def update(self, *args: Any) -> None:
-        if self.bar is None:
-            return
-        trials = self.study.get_trials(deepcopy=False)
-        n_counted, _ = count_trials(trials)
-        values = [t.value for t in trials if t.state == TrialState.COMPLETE]
-        pruned = sum(t.state == TrialState.PRUNED for t in trials)
-        failed = sum(t.state == TrialState.FAIL and FAIL_REASON in t.user_attrs for t in trials)
-        self.bar.n = n_counted
-        postfix = {"pruned": pruned, "failed": failed}
-        if values:
-            postfix = {"best": f"{max(values):.4g}", **postfix}
-        self.bar.set_postfix(postfix, refresh=False)
-        self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.update()
-            self.bar.close()
 
 
 class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
@@ -578,12 +380,10 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             parts = name.split("__")
             if any("__".join(parts[:i]) in valid for i in range(1, len(parts) + 1)):
                 continue
-            close = difflib.get_close_matches(name, sorted(valid), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
                 f"Invalid parameter {name!r} in param_distributions for estimator "
-                f"{type(self.estimator).__name__}.{hint} Valid parameters are: "
-                f"{sorted(valid)}."
+                f"{type(self.estimator).__name__}.{did_you_mean(name, sorted(valid))} "
+                f"Valid parameters are: {sorted(valid)}."
             )
 
     def _monitor_metric(self, refit_metric: str) -> str | None:
@@ -595,6 +395,34 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         if scoring is None:
             return "accuracy" if is_classifier(self.estimator) else None
         return scoring if isinstance(scoring, str) else None
+
+    def _n_jobs(self) -> int:
+        n_jobs = self.n_jobs or 1
+        return max(1, n_cores() + 1 + n_jobs) if n_jobs < 0 else n_jobs
+
+    def _sampler(self, n_jobs: int) -> BaseSampler:
+        if self.sampler is not None:
+            return deepcopy(self.sampler)  # keep the user's object (and its RNG) untouched
+        seed = None
+        if self.random_state is not None:
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        return TPESampler(seed=seed, constant_liar=n_jobs > 1)
+
+    def _storage(self, n_jobs: int) -> tuple[BaseStorage, str | None]:
+        """The study's storage, and the temporary directory holding it (or None)."""
+        if self.storage is None and n_jobs > 1:
+            tmpdir = tempfile.mkdtemp(prefix="skdl-search-")
+            return get_storage(os.path.join(tmpdir, "study.log")), tmpdir
+        storage = get_storage(
+            self.storage, heartbeat_interval=self.heartbeat_interval, grace_period=self.grace_period,
+        )
+        if n_jobs > 1 and isinstance(storage, InMemoryStorage):
+            raise ValueError(
+                "n_jobs > 1 runs trials in separate processes, which cannot share an "
+                "InMemoryStorage. Pass storage=None (a temporary journal file is used), "
+                "a '.db'/'.log' path or a database URL."
+            )
+        return storage, None
 
     def fit(self, X, y=None, *, groups=None, **fit_params):
         """Run the study, then refit the best parameters on all data.
@@ -627,84 +455,32 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, groups))
         scorers, multimetric, refit_metric = self._scorers()
-        n_jobs = self.n_jobs or 1
-        n_jobs = max(1, n_cores() + 1 + n_jobs) if n_jobs < 0 else n_jobs
-        seed = None
-        if self.random_state is not None:
-            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        sampler = self.sampler
-        if sampler is None:
-            sampler = TPESampler(seed=seed, constant_liar=n_jobs > 1)
-        else:
-            sampler = deepcopy(sampler)  # keep the user's object (and its RNG) untouched
+        n_jobs = self._n_jobs()
+        sampler = self._sampler(n_jobs)
         pruner = self.pruner if self.pruner is not None else NopPruner()
-        prune = not isinstance(pruner, NopPruner) and _final_accepts_callbacks(self.estimator)
-
-        tmpdir = None
-        if self.storage is None and n_jobs > 1:
-            tmpdir = tempfile.mkdtemp(prefix="skdl-search-")
-            storage = get_storage(os.path.join(tmpdir, "study.log"))
-        else:
-            storage = get_storage(
-                self.storage,
-                heartbeat_interval=self.heartbeat_interval,
-                grace_period=self.grace_period,
-            )
-        if n_jobs > 1 and isinstance(storage, InMemoryStorage):
-            raise ValueError(
-                "n_jobs > 1 runs trials in separate processes, which cannot share an "
-                "InMemoryStorage. Pass storage=None (a temporary journal file is used), "
-                "a '.db'/'.log' path or a database URL."
-            )
-        optuna_verbosity = optuna.logging.INFO if self.verbose > 1 else optuna.logging.ERROR
-        old_verbosity = optuna.logging.get_verbosity()
-        optuna.logging.set_verbosity(optuna_verbosity)
-        try:
-            study = load_or_create_study(
-                storage, self.study_name, sampler=sampler, pruner=pruner,
-                load_if_exists=self.load_if_exists,
-            )
-        except BaseException:
-            optuna.logging.set_verbosity(old_verbosity)
-            raise
-        fail_dead_local_trials(study)
-        objective = _Objective(
+        storage, tmpdir = self._storage(n_jobs)
+        objective = TrialObjective(
             estimator=self.estimator, param_distributions=self.param_distributions,
             X=X, y=y, splits=splits, scorers=scorers, refit_metric=refit_metric,
             fit_params=fit_params, error_score=self.error_score,
             return_train_score=self.return_train_score, n_trials=self.n_trials,
-            prune=prune, monitor_metric=self._monitor_metric(refit_metric),
+            prune=not isinstance(pruner, NopPruner) and final_accepts_callbacks(self.estimator),
+            monitor_metric=self._monitor_metric(refit_metric),
         )
-        deadline = None if self.timeout is None else time.time() + self.timeout
-        progress = _Progress(self.n_trials, self.verbose, study)
-        self.interrupted_ = False
+        optuna_verbosity = optuna.logging.INFO if self.verbose > 1 else optuna.logging.ERROR
+        old_verbosity = optuna.logging.get_verbosity()
+        optuna.logging.set_verbosity(optuna_verbosity)
+        study = None
         try:
-            if n_jobs == 1:
-                with InterruptFlag() as flag:
-                    objective.interrupt_flag = flag
-                    optimize_loop(study, objective, n_trials=self.n_trials,
-                                  deadline=deadline, callbacks=[progress.update])
-            else:
-                job = {
-                    "objective": objective, "storage": storage, "study_name": study.study_name,
-                    "sampler": sampler, "pruner": pruner, "n_trials": self.n_trials,
-                    "deadline": deadline, "optuna_verbosity": optuna_verbosity,
-                    # copies of one seeded sampler would repeat each other's draws
-                    "reseed": True,
-                }
-                run_workers(n_workers=n_jobs, job=job, study=study, poll=progress.update)
-        except KeyboardInterrupt:
-            self.interrupted_ = True
+            study = load_or_create_study(storage, self.study_name, sampler=sampler, pruner=pruner,
+                                         load_if_exists=self.load_if_exists)
+            fail_dead_local_trials(study)
+            self.interrupted_ = self._optimize(study, storage, objective, n_jobs, optuna_verbosity)
         finally:
-            objective.interrupt_flag = None
-            progress.close()
             optuna.logging.set_verbosity(old_verbosity)
             if tmpdir is not None:
-                memory = InMemoryStorage()
-                optuna.copy_study(from_study_name=study.study_name, from_storage=storage,
-                                  to_storage=memory)
-                study = optuna.load_study(study_name=study.study_name, storage=memory,
-                                          sampler=sampler, pruner=pruner)
+                if study is not None:
+                    study = _to_memory(study, storage)
                 shutil.rmtree(tmpdir, ignore_errors=True)
 
         self.study_ = study
@@ -724,6 +500,34 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             self.refit_time_ = time.perf_counter() - start
             self.best_estimator_ = est
         return self
+
+    def _optimize(self, study: optuna.Study, storage: BaseStorage, objective: TrialObjective,
+                  n_jobs: int, optuna_verbosity: int) -> bool:
+        """Run trials until the budget is spent; return whether Ctrl-C stopped them."""
+        deadline = None if self.timeout is None else time.time() + self.timeout
+        progress = SearchProgress(self.n_trials, self.verbose, study)
+        try:
+            if n_jobs == 1:
+                with InterruptFlag() as flag:
+                    objective.interrupt_flag = flag
+                    optimize_loop(study, objective, n_trials=self.n_trials,
+                                  deadline=deadline, callbacks=[progress.update])
+            else:
+                job = {
+                    "objective": objective, "storage": storage,
+                    "study_name": study.study_name, "sampler": study.sampler,
+                    "pruner": study.pruner, "n_trials": self.n_trials, "deadline": deadline,
+                    "optuna_verbosity": optuna_verbosity,
+                    # copies of one seeded sampler would repeat each other's draws
+                    "reseed": True,
+                }
+                run_workers(n_workers=n_jobs, job=job, study=study, poll=progress.update)
+        except KeyboardInterrupt:
+            return True
+        finally:
+            objective.interrupt_flag = None
+            progress.close()
+        return False
 
     def _warn_interrupted(self, trials: list) -> None:
         how = (
@@ -767,73 +571,21 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
                 FitFailedWarning,
                 stacklevel=3,
             )
-        self.cv_results_ = _format_results(
+        self.cv_results_ = format_results(
             trials, self.param_distributions, metrics, self.n_splits_,
             self.return_train_score, self.error_score,
         )
-        means = self.cv_results_[f"mean_test_{refit_metric}"]
-        self.best_index_ = int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
-        self.best_score_ = float(means[self.best_index_])
+        self.best_index_ = best_index(self.cv_results_, refit_metric)
+        self.best_score_ = float(self.cv_results_[f"mean_test_{refit_metric}"][self.best_index_])
         self.best_params_ = self.cv_results_["params"][self.best_index_]
         number = int(self.cv_results_["trial_number"][self.best_index_])
         self.best_trial_ = next(t for t in trials if t.number == number)
 
 
-def _format_results(trials, space, metrics, n_splits, return_train_score, error_score) -> dict:
-    """Build ``cv_results_`` (GridSearchCV's layout) from the counted trials."""
-    fill = np.nan if error_score == "raise" else float(error_score)
-    n = len(trials)
-    results: dict[str, Any] = {}
-
-    def arrays(key: str, trial) -> np.ndarray:
-        values = trial.user_attrs.get(key, [])
-        if trial.state == TrialState.COMPLETE and len(values) == n_splits:
-            return np.asarray(values, dtype=float)
-        if trial.state == TrialState.FAIL and key.startswith(("test_", "train_")):
-            return np.full(n_splits, fill)
-        return np.full(n_splits, np.nan)
-
-    def store(key: str, splits: bool, rank: bool) -> None:
-        table = np.vstack([arrays(key, t) for t in trials]) if n else np.empty((0, n_splits))
-        if splits:
-            for i in range(n_splits):
-                results[f"split{i}_{key}"] = table[:, i]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            mean = table.mean(axis=1) if n else np.empty(0)
-            results[f"mean_{key}"] = mean
-            results[f"std_{key}"] = table.std(axis=1) if n else np.empty(0)
-        if rank:
-            if n and np.isnan(mean).all():
-                results[f"rank_{key}"] = np.ones(n, dtype=np.int32)
-            else:
-                filled = np.where(np.isnan(mean), np.nanmin(mean) - 1, mean)
-                results[f"rank_{key}"] = rankdata(-filled, method="min").astype(np.int32)
-
-    for key in ("fit_time", "score_time"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            table = np.vstack([_times(t, key, n_splits) for t in trials])
-            results[f"mean_{key}"] = np.nanmean(table, axis=1)
-            results[f"std_{key}"] = np.nanstd(table, axis=1)
-    params = [decode_params(t.params, space) for t in trials]
-    for name in space:
-        column = np.ma.MaskedArray(np.empty(n, dtype=object), mask=True)
-        for i, p in enumerate(params):
-            if name in p:
-                column[i] = p[name]
-        results[f"param_{name}"] = column
-    results["params"] = params
-    for metric in metrics:
-        store(f"test_{metric}", splits=True, rank=True)
-        if return_train_score:
-            store(f"train_{metric}", splits=True, rank=False)
-    results["trial_number"] = np.array([t.number for t in trials], dtype=int)
-    results["state"] = np.array([t.state.name for t in trials], dtype=object)
-    return results
-
-
-def _times(trial, key: str, n_splits: int) -> np.ndarray:
-    values = list(trial.user_attrs.get(key, []))[:n_splits]
-    return np.asarray(values + [np.nan] * (n_splits - len(values)), dtype=float)
-
+def _to_memory(study: optuna.Study, storage: BaseStorage) -> optuna.Study:
+    """Copy a study out of a temporary journal into memory."""
+    memory = InMemoryStorage()
+    optuna.copy_study(from_study_name=study.study_name, from_storage=storage, to_storage=memory)
+    copy = optuna.load_study(study_name=study.study_name, storage=memory, sampler=study.sampler,
+                             pruner=study.pruner)
+    return copy
