@@ -47,9 +47,9 @@ def fit_with_callbacks(est, X, y, fit_params: dict, *, callbacks: list | None = 
     Pipeline.
 
     A Pipeline is fitted through its own API: its final step receives
-    ``<step>__callbacks`` and ``<step>__eval_set`` as routed fit parameters. The
-    rows of ``eval_set`` are raw input, so when the Pipeline transforms its
-    input, ``pipeline[:-1]`` is fitted on the training rows (``fit_transform``),
+    ``<step>__callbacks`` and ``<step>__eval_set`` as routed fit parameters of
+    ``Pipeline.fit``. The rows of ``eval_set`` are raw input, so when there is an
+    ``eval_set`` and the Pipeline transforms its input, ``pipeline[:-1]`` is fitted on the training rows (``fit_transform``),
     ``eval_set`` goes through ``pipeline[:-1].transform`` and the final step is
     fitted on the transformed rows, which is what ``Pipeline.fit`` does, without
     fitting the preprocessing twice.
@@ -68,7 +68,7 @@ def fit_with_callbacks(est, X, y, fit_params: dict, *, callbacks: list | None = 
     name = est.steps[-1][0]
     prefix = f"{name}__"
     head = est[:-1]
-    if all(step is None or step == "passthrough" for _, step in head.steps):
+    if eval_set is None or all(step is None or step == "passthrough" for _, step in head.steps):
         est.fit(X, y, **{prefix + k: v for k, v in extra.items()}, **fit_params)
         return
     head_params = {k: v for k, v in fit_params.items() if not k.startswith(prefix)}

@@ -27,11 +27,11 @@ from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from skdl.exceptions import TrainingInterruptedWarning
-from skdl.tuning._objective import TrialObjective, final_accepts_callbacks
+from skdl.tuning._delegation import BestEstimatorMixin
+from skdl.tuning._objective import TrialObjective, final_accepts_callbacks, fit_with_callbacks
 from skdl.tuning._parallel import InterruptFlag, n_cores, optimize_loop, run_workers
 from skdl.tuning._progress import SearchProgress
 from skdl.tuning._results import best_index, format_results
@@ -41,25 +41,14 @@ from skdl.tuning._storage import (
     fail_dead_local_trials,
     get_storage,
     is_counted,
-    load_or_create_study,
+    open_study,
 )
 from skdl.utils import did_you_mean
 
 __all__ = ["OptunaSearchCV"]
 
 
-def _estimator_has(attr: str):
-    def check(self) -> bool:
-        if hasattr(self, "best_estimator_"):
-            getattr(self.best_estimator_, attr)
-        else:
-            getattr(self.estimator, attr)
-        return True
-
-    return check
-
-
-class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
+class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
     """Hyperparameter search with cross-validation, driven by an Optuna study.
 
     Each trial samples parameters from ``param_distributions``, sets them on a
@@ -94,6 +83,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
     refit : bool or str, default=True
         Refit the best parameters on all data (``best_estimator_``). With several
         metrics, the name of the metric to optimise and to choose the best trial by.
+        ``fit(..., refit_callbacks=[...])`` gives callbacks to the refit only;
+        with ``refit=False``, :meth:`refit_best` refits later.
     sampler : optuna.samplers.BaseSampler, default=None
         ``None`` uses ``TPESampler(seed=random_state)``.
     pruner : optuna.pruners.BasePruner, default=None
@@ -254,7 +245,7 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
 
-    # -- delegation ---------------------------------------------------------
+    # -- tags -----------------------------------------------------------------
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -266,89 +257,6 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.sparse = sub.input_tags.sparse
         tags.non_deterministic = True
         return tags
-
-    @property
-    def classes_(self):
-        """Class labels of the best estimator."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.classes_
-
-    @property
-    def n_features_in_(self):
-        """Number of features seen by the best estimator."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.n_features_in_
-
-    def _check_refitted(self, method: str) -> None:
-        check_is_fitted(self)
-        if not hasattr(self, "best_estimator_"):
-            raise AttributeError(
-                f"This OptunaSearchCV was fitted with refit=False; {method} is "
-                "available only after refitting on the best parameters."
-            )
-
-    @available_if(_estimator_has("predict"))
-    def predict(self, X):
-        """Call ``predict`` on the best estimator."""
-        self._check_refitted("predict")
-        return self.best_estimator_.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Call ``predict_proba`` on the best estimator."""
-        self._check_refitted("predict_proba")
-        return self.best_estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Call ``predict_log_proba`` on the best estimator."""
-        self._check_refitted("predict_log_proba")
-        return self.best_estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Call ``decision_function`` on the best estimator."""
-        self._check_refitted("decision_function")
-        return self.best_estimator_.decision_function(X)
-
-    @available_if(_estimator_has("transform"))
-    def transform(self, X):
-        """Call ``transform`` on the best estimator."""
-        self._check_refitted("transform")
-        return self.best_estimator_.transform(X)
-
-    @available_if(_estimator_has("inverse_transform"))
-    def inverse_transform(self, X):
-        """Call ``inverse_transform`` on the best estimator."""
-        self._check_refitted("inverse_transform")
-        return self.best_estimator_.inverse_transform(X)
-
-    @available_if(_estimator_has("score"))
-    def score(self, X, y=None):
-        """Score the best estimator with the ``refit`` scorer.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        self._check_refitted("score")
-        scorer = self.scorer_[self.refit_metric_] if self.multimetric_ else self.scorer_
-        return scorer(self.best_estimator_, X, y)
-
-    def trials_dataframe(self, **kwargs):
-        """Return ``study_.trials_dataframe(**kwargs)``: every trial of the study.
-
-        Returns
-        -------
-        df : pandas.DataFrame
-        """
-        check_is_fitted(self)
-        return self.study_.trials_dataframe(**kwargs)
 
     # -- fit ----------------------------------------------------------------
 
@@ -424,7 +332,7 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             )
         return storage, None
 
-    def fit(self, X, y=None, *, groups=None, **fit_params):
+    def fit(self, X, y=None, *, groups=None, refit_callbacks=None, **fit_params):
         """Run the study, then refit the best parameters on all data.
 
         Parameters
@@ -435,6 +343,13 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             Targets.
         groups : array-like of shape (n_samples,), default=None
             Group labels for group-aware ``cv`` splitters.
+        refit_callbacks : list, default=None
+            Fit-time callbacks for the refit only (not for the trials), e.g. a
+            progress bar over the refit's epochs: objects with
+            ``on_epoch_end(epoch, logs)`` or Keras callbacks, given as
+            ``callbacks=`` to the final estimator's ``fit`` (see
+            :meth:`refit_best`). Needs ``refit`` and an estimator with epoch
+            callbacks (skdl's Keras estimators or a Pipeline ending in one).
         **fit_params : dict
             Passed to the estimator's ``fit`` (array-likes of length n_samples are
             split with the folds). For a Pipeline use ``step__param`` names.
@@ -444,6 +359,13 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         self : OptunaSearchCV
         """
         self._validate_params()
+        if refit_callbacks is not None:
+            if not self.refit:
+                raise ValueError(
+                    "refit_callbacks are given to the refit, but refit=False. Pass refit=True, "
+                    "or call refit_best(X, y, callbacks=...) after fit."
+                )
+            self._check_callbacks(refit_callbacks, "refit_callbacks")
         if self.n_trials is None and self.timeout is None:
             raise ValueError(
                 "OptunaSearchCV needs n_trials or timeout (or both) to know when to stop; "
@@ -472,8 +394,8 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         optuna.logging.set_verbosity(optuna_verbosity)
         study = None
         try:
-            study = load_or_create_study(storage, self.study_name, sampler=sampler, pruner=pruner,
-                                         load_if_exists=self.load_if_exists)
+            study = open_study(storage, self.study_name, sampler=sampler, pruner=pruner,
+                               load_if_exists=self.load_if_exists)
             fail_dead_local_trials(study)
             self.interrupted_ = self._optimize(study, storage, objective, n_jobs, optuna_verbosity)
         finally:
@@ -494,12 +416,61 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             self._warn_interrupted(trials)
         self._finish(trials, list(scorers), refit_metric)
         if self.refit:
-            est = clone(self.estimator).set_params(**self.best_params_)
-            start = time.perf_counter()
-            est.fit(X, y, **fit_params)
-            self.refit_time_ = time.perf_counter() - start
-            self.best_estimator_ = est
+            self._refit(X, y, fit_params, refit_callbacks)
         return self
+
+    def refit_best(self, X, y=None, *, callbacks=None, **fit_params):
+        """Fit the best parameters on ``X, y``: ``best_estimator_`` and ``refit_time_``.
+
+        ``fit`` calls this when ``refit`` is true. Call it yourself after a
+        ``refit=False`` search to decide on the refit afterwards (e.g. not after an
+        interrupted search) or to refit on other rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+        callbacks : list, default=None
+            Fit-time callbacks for this fit (objects with
+            ``on_epoch_end(epoch, logs)`` or Keras callbacks), given as
+            ``callbacks=`` to the final estimator (``<step>__callbacks`` of a
+            Pipeline). They are not stored in the fitted estimator, so it pickles
+            without them.
+        **fit_params : dict
+            Passed to the estimator's ``fit`` (``step__param`` for a Pipeline).
+
+        Returns
+        -------
+        self : OptunaSearchCV
+
+        Raises
+        ------
+        ValueError
+            If ``callbacks`` are given and the estimator takes no epoch callbacks.
+        """
+        check_is_fitted(self, "best_params_")
+        if callbacks is not None:
+            self._check_callbacks(callbacks, "callbacks")
+        X, y = indexable(X, y)
+        self._refit(X, y, fit_params, callbacks)
+        return self
+
+    def _check_callbacks(self, callbacks, name: str) -> None:
+        if not isinstance(callbacks, (list, tuple)):
+            raise ValueError(f"{name} must be a list of callbacks. Got {callbacks!r} instead.")
+        if callbacks and not final_accepts_callbacks(self.estimator):
+            raise ValueError(
+                f"{name} need an estimator whose fit takes epoch callbacks (skdl's Keras "
+                "estimators, or a Pipeline ending in one); "
+                f"{type(self.estimator).__name__} does not."
+            )
+
+    def _refit(self, X, y, fit_params: dict, callbacks) -> None:
+        est = clone(self.estimator).set_params(**self.best_params_)
+        start = time.perf_counter()
+        fit_with_callbacks(est, X, y, fit_params, callbacks=list(callbacks or ()))
+        self.refit_time_ = time.perf_counter() - start
+        self.best_estimator_ = est
 
     def _optimize(self, study: optuna.Study, storage: BaseStorage, objective: TrialObjective,
                   n_jobs: int, optuna_verbosity: int) -> bool:
