@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,12 @@ from skdl.tuning._spaces import sample_params
 from skdl.tuning._storage import FAIL_REASON, SURPLUS, WORKER, is_counted, worker_tag
 
 __all__ = ["TrialObjective", "final_accepts_callbacks", "fit_with_callbacks"]
+
+# User attributes summarising the warnings a trial's folds raised (see
+# skdl.tuning._warnings, which reports them once per search).
+N_WARNINGS = "fold_warnings"
+FIRST_WARNING = "first_fold_warning"
+FIRST_WARNING_CATEGORY = "first_fold_warning_category"
 
 
 def final_accepts_callbacks(estimator: Any) -> bool:
@@ -174,11 +181,20 @@ class TrialObjective:
             if self.return_train_score:
                 record[f"train_{name}"] = []
         reporter = None
+        caught: list[warnings.WarningMessage] = []
         try:
             for fold, (train, test) in enumerate(self.splits):
                 if fold == 0 and self.prune:
                     reporter = EpochPruningCallback(trial, metric=self.monitor_metric)
-                self._fold(fold, train, test, params, reporter if fold == 0 else None, record)
+                # The user's filters decide what is shown; what would be shown is
+                # gathered and reported once per search instead of once per fold.
+                with warnings.catch_warnings(record=True) as fold_caught:
+                    try:
+                        self._fold(fold, train, test, params, reporter if fold == 0 else None,
+                                   record)
+                    finally:
+                        caught.extend(fold_caught)
+                        self._store_warnings(trial, caught)
         except optuna.TrialPruned:
             if reporter is not None and reporter.last_step is not None:
                 trial.set_user_attr(PRUNED_AT_EPOCH, reporter.last_step)
@@ -227,6 +243,16 @@ class TrialObjective:
     def _check_interrupt(self) -> None:
         if self.interrupt_flag is not None and self.interrupt_flag.is_set:
             raise KeyboardInterrupt
+
+    @staticmethod
+    def _store_warnings(trial: optuna.trial.Trial, caught: list) -> None:
+        if not caught:
+            return
+        first = caught[0]
+        category = first.category
+        trial.set_user_attr(N_WARNINGS, len(caught))
+        trial.set_user_attr(FIRST_WARNING, f"{category.__name__}: {first.message}"[:1000])
+        trial.set_user_attr(FIRST_WARNING_CATEGORY, f"{category.__module__}:{category.__qualname__}")
 
     @staticmethod
     def _store(trial: optuna.trial.Trial, record: dict) -> None:

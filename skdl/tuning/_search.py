@@ -43,6 +43,7 @@ from skdl.tuning._storage import (
     is_counted,
     open_study,
 )
+from skdl.tuning._warnings import warn_fold_warnings
 from skdl.utils import did_you_mean
 
 __all__ = ["OptunaSearchCV"]
@@ -116,7 +117,9 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
     verbose : int, default=0
         0 prints nothing; 1 shows a progress bar over trials with the best score
         so far and the numbers of pruned and failed trials; 2 also shows Optuna's
-        log lines.
+        log lines. Whatever the verbosity, the warnings the folds raise (e.g.
+        ``ConvergenceWarning``) are gathered and reported by one warning at the
+        end of ``fit`` (count and first message), not once per fold.
     error_score : "raise" or float, default=np.nan
         Score given to every fold of a trial whose fit fails (the trial is recorded
         as failed with its ``fail_reason`` user attribute). ``"raise"`` re-raises.
@@ -397,6 +400,8 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             study = open_study(storage, self.study_name, sampler=sampler, pruner=pruner,
                                load_if_exists=self.load_if_exists)
             fail_dead_local_trials(study)
+            done_before = {t.number for t in study.get_trials(deepcopy=False)
+                           if t.state.is_finished()}
             self.interrupted_ = self._optimize(study, storage, objective, n_jobs, optuna_verbosity)
         finally:
             optuna.logging.set_verbosity(old_verbosity)
@@ -410,8 +415,11 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         self.multimetric_ = multimetric
         self.refit_metric_ = refit_metric
         self.n_splits_ = len(splits)
-        trials = [t for t in study.get_trials(deepcopy=True) if is_counted(t)]
+        all_trials = study.get_trials(deepcopy=True)
+        trials = [t for t in all_trials if is_counted(t)]
         self.n_trials_ = len(trials)
+        warn_fold_warnings([t for t in all_trials if t.state.is_finished()
+                            and t.number not in done_before], stacklevel=2)
         if self.interrupted_:
             self._warn_interrupted(trials)
         self._finish(trials, list(scorers), refit_metric)
