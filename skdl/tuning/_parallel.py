@@ -15,7 +15,6 @@ import os
 import pickle
 import queue as queue_module
 import signal
-import sys
 import threading
 import time
 import traceback
@@ -71,15 +70,15 @@ def thread_env(n_workers: int) -> dict[str, str]:
 
 
 def release_trial_memory() -> None:
-    """Free what a trial left behind: the Keras graph/session state and garbage.
+    """Free what a trial left behind: a garbage collection, nothing more.
 
-    Keras is only touched when it is already imported, so a search over
-    scikit-learn estimators never imports it.
+    Dropped estimators return their networks to skdl's pool when they are
+    collected, and the pool bounds and sweeps its own memory (docs/design.md).
+    ``keras.backend.clear_session()`` is deliberately not called: it resets
+    Keras' global seed generator and name counters under the user's feet, and
+    without it RSS levels off the same (40 trials of new architectures on
+    TensorFlow: +0.24 MB per trial with it, -0.04 without).
     """
-    keras = sys.modules.get("keras")
-    if keras is not None:
-        with contextlib.suppress(Exception):
-            keras.backend.clear_session()
     gc.collect()
 
 
