@@ -13,28 +13,70 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import optuna
 from optuna.trial import TrialState
 from sklearn.base import clone
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _num_samples
 
 from skdl.tuning._parallel import InterruptFlag, SurplusTrial, TrialFailed
 from skdl.tuning._pruning import PRUNED_AT_EPOCH, EpochPruningCallback, accepts_epoch_callbacks
-from skdl.tuning._spaces import sample_params
+from skdl.tuning._spaces import encode_params, sample_params
 from skdl.tuning._storage import FAIL_REASON, SURPLUS, WORKER, is_counted, worker_tag
 
-__all__ = ["TrialObjective", "final_accepts_callbacks", "fit_with_callbacks"]
+__all__ = [
+    "TrialObjective",
+    "enqueue_defaults",
+    "final_accepts_callbacks",
+    "fit_with_callbacks",
+    "make_cv",
+]
 
 # User attributes summarising the warnings a trial's folds raised (see
 # skdl.tuning._warnings, which reports them once per search).
 N_WARNINGS = "fold_warnings"
 FIRST_WARNING = "first_fold_warning"
 FIRST_WARNING_CATEGORY = "first_fold_warning_category"
+# User attributes of the trial that evaluates the estimator's own configuration.
+DEFAULTS = "estimator_defaults"
+DEFAULTS_OUTSIDE = "defaults_outside_space"
+
+
+def enqueue_defaults(study: optuna.Study, estimator: Any, param_distributions: dict) -> dict | None:
+    """Make the estimator's own configuration the first trial of a new study.
+
+    The values the estimator has now for the space's parameters are enqueued
+    (``study.enqueue_trial``), so a search never ends below its starting point.
+    Parameters whose value lies outside the space are left to the sampler.
+    Nothing is enqueued when the study already has trials (a resumed or shared
+    study did this in its first run), for grid samplers (a grid is the set of
+    candidates) or when no parameter lies inside the space.
+
+    Returns
+    -------
+    outside : dict or None
+        ``{parameter: why}`` for the parameters left to the sampler, or None when
+        nothing was enqueued.
+    """
+    if study.get_trials(deepcopy=False):
+        return None
+    if isinstance(study.sampler, (optuna.samplers.GridSampler, optuna.samplers.BruteForceSampler)):
+        return None
+    stored, outside = encode_params(estimator.get_params(deep=True), param_distributions)
+    if not stored:
+        return None
+    attrs: dict[str, Any] = {DEFAULTS: True}
+    if outside:
+        attrs[DEFAULTS_OUTSIDE] = "; ".join(f"{k}: {v}" for k, v in outside.items())
+    study.enqueue_trial(stored, user_attrs=attrs)
+    return outside
 
 
 def final_accepts_callbacks(estimator: Any) -> bool:
@@ -84,6 +126,26 @@ def fit_with_callbacks(est, X, y, fit_params: dict, *, callbacks: list | None = 
     if eval_set is not None:
         extra["eval_set"] = (head.transform(eval_set[0]), *eval_set[1:])
     est[-1].fit(Xt, y, **extra, **final_params)
+
+
+def make_cv(cv, y, *, classifier: bool, random_state):
+    """The search's splitter. An int (or None: 5) gives shuffled folds.
+
+    Stratified for classifiers with binary or multiclass targets, seeded by
+    ``random_state`` (``None``: 0, so a resumed study keeps its folds). Anything
+    else goes through ``check_cv`` and is used as given.
+    """
+    if cv is not None and (not isinstance(cv, Integral) or isinstance(cv, bool)):
+        return check_cv(cv, y, classifier=classifier)
+    n_splits = 5 if cv is None else int(cv)
+    seed = random_state
+    if seed is None:
+        seed = 0
+    elif not isinstance(seed, Integral):
+        seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
+    stratify = classifier and y is not None and type_of_target(y) in ("binary", "multiclass")
+    splitter = StratifiedKFold if stratify else KFold
+    return splitter(n_splits=n_splits, shuffle=True, random_state=seed)
 
 
 def index_fit_params(fit_params: dict, n_samples: int, indices: np.ndarray) -> dict:
@@ -160,6 +222,13 @@ class TrialObjective:
 
     def _claim(self, trial: optuna.trial.Trial) -> None:
         """Fail this trial as surplus when earlier trials already fill n_trials."""
+        if trial.user_attrs.get(DEFAULTS) and any(
+            t.number < trial.number and t.user_attrs.get(DEFAULTS)
+            for t in trial.study.get_trials(deepcopy=False)
+        ):
+            # two processes started one study at once and both enqueued the defaults
+            trial.set_user_attr(SURPLUS, True)
+            raise SurplusTrial(f"trial {trial.number} repeats the estimator's defaults")
         if self.n_trials is None:
             return
         ahead = sum(

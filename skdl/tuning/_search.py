@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -24,20 +25,26 @@ from optuna.trial import TrialState
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring, get_scorer_names
-from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdl.exceptions import TrainingInterruptedWarning
 from skdl.tuning._delegation import BestEstimatorMixin
-from skdl.tuning._objective import TrialObjective, final_accepts_callbacks, fit_with_callbacks
+from skdl.tuning._objective import (
+    TrialObjective,
+    enqueue_defaults,
+    final_accepts_callbacks,
+    fit_with_callbacks,
+    make_cv,
+)
 from skdl.tuning._parallel import InterruptFlag, n_cores, optimize_loop, run_workers
 from skdl.tuning._progress import SearchProgress
 from skdl.tuning._results import best_index, format_results
 from skdl.tuning._spaces import validate_space
 from skdl.tuning._storage import (
     FAIL_REASON,
+    copy_to_memory,
     fail_dead_local_trials,
     get_storage,
     is_counted,
@@ -53,7 +60,10 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
     """Hyperparameter search with cross-validation, driven by an Optuna study.
 
     Each trial samples parameters from ``param_distributions``, sets them on a
-    clone of ``estimator`` and cross-validates it. For skdl's Keras estimators
+    clone of ``estimator`` and cross-validates it. Trial 0 of a new study is the
+    estimator's own configuration (its current values of the space's parameters
+    that lie inside the space; the sampler draws the others), so the best score
+    is never below that of the starting point. For skdl's Keras estimators
     (and Pipelines ending in one) the validation score of the first fold is
     reported after every epoch, so ``pruner`` can stop bad trials early. The study
     can live in a persistent ``storage``, to resume an interrupted search or to
@@ -75,9 +85,14 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
     timeout : float or None, default=None
         Stop starting new trials after this many seconds.
     cv : int, cross-validation generator or iterable, default=None
-        As in ``GridSearchCV`` (5-fold, stratified for classifiers). Splits must
-        be the same for every trial, so do not use a shuffling splitter without a
-        fixed ``random_state``.
+        An int (``None``: 5) gives **shuffled** folds, stratified for classifiers
+        (``StratifiedKFold``/``KFold(n, shuffle=True)``), seeded by
+        ``random_state`` (``None``: seed 0, so a resumed study keeps its folds).
+        This deliberately differs from ``GridSearchCV``, whose integer ``cv`` does
+        not shuffle: on rows sorted by class, unshuffled folds make the scores,
+        and so the winning trial, noise. A splitter or an iterable of splits is
+        used as given; splits must be the same for every trial, so do not pass a
+        shuffling splitter without a fixed ``random_state``.
     scoring : str, callable, list, tuple, dict or None, default=None
         As in ``GridSearchCV``. With several metrics, ``refit`` names the one the
         study optimises.
@@ -113,7 +128,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         gets its share of the cores as thread budget. With ``storage=None`` a
         temporary journal file is shared by the workers.
     random_state : int, RandomState instance or None, default=None
-        Seed of the default sampler.
+        Seed of the default sampler and of the folds of an integer ``cv``.
     verbose : int, default=0
         0 prints nothing; 1 shows a progress bar over trials with the best score
         so far and the numbers of pruned and failed trials; 2 also shows Optuna's
@@ -307,6 +322,11 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             return "accuracy" if is_classifier(self.estimator) else None
         return scoring if isinstance(scoring, str) else None
 
+    def _cv(self, y):
+        """The splitter: an int (or None) gives shuffled folds seeded by random_state."""
+        return make_cv(self.cv, y, classifier=is_classifier(self.estimator),
+                       random_state=self.random_state)
+
     def _n_jobs(self) -> int:
         n_jobs = self.n_jobs or 1
         return max(1, n_cores() + 1 + n_jobs) if n_jobs < 0 else n_jobs
@@ -377,8 +397,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         validate_space(self.param_distributions)
         self._check_param_names()
         X, y, groups = indexable(X, y, groups)
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        splits = list(cv.split(X, y, groups))
+        splits = list(self._cv(y).split(X, y, groups))
         scorers, multimetric, refit_metric = self._scorers()
         n_jobs = self._n_jobs()
         sampler = self._sampler(n_jobs)
@@ -400,6 +419,11 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             study = open_study(storage, self.study_name, sampler=sampler, pruner=pruner,
                                load_if_exists=self.load_if_exists)
             fail_dead_local_trials(study)
+            outside = enqueue_defaults(study, self.estimator, self.param_distributions)
+            if outside and self.verbose > 0:
+                print("OptunaSearchCV: trial 0 is the estimator's configuration except for "
+                      + "; ".join(f"{k} ({v})" for k, v in outside.items())
+                      + ", which the sampler draws.", file=sys.stderr, flush=True)
             done_before = {t.number for t in study.get_trials(deepcopy=False)
                            if t.state.is_finished()}
             self.interrupted_ = self._optimize(study, storage, objective, n_jobs, optuna_verbosity)
@@ -407,7 +431,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             optuna.logging.set_verbosity(old_verbosity)
             if tmpdir is not None:
                 if study is not None:
-                    study = _to_memory(study, storage)
+                    study = copy_to_memory(study, storage)
                 shutil.rmtree(tmpdir, ignore_errors=True)
 
         self.study_ = study
@@ -559,12 +583,3 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         self.best_params_ = self.cv_results_["params"][self.best_index_]
         number = int(self.cv_results_["trial_number"][self.best_index_])
         self.best_trial_ = next(t for t in trials if t.number == number)
-
-
-def _to_memory(study: optuna.Study, storage: BaseStorage) -> optuna.Study:
-    """Copy a study out of a temporary journal into memory."""
-    memory = InMemoryStorage()
-    optuna.copy_study(from_study_name=study.study_name, from_storage=storage, to_storage=memory)
-    copy = optuna.load_study(study_name=study.study_name, storage=memory, sampler=study.sampler,
-                             pruner=study.pruner)
-    return copy

@@ -380,3 +380,11 @@ def trial_counts(trials: optuna.Study | Iterable[FrozenTrial]) -> dict[str, int]
             key = {TrialState.COMPLETE: "complete", TrialState.PRUNED: "pruned"}.get(t.state, "failed")
             counts[key] += 1
     return counts
+
+
+def copy_to_memory(study: optuna.Study, storage: BaseStorage) -> optuna.Study:
+    """A copy of ``study`` (stored in ``storage``) in a new ``InMemoryStorage``."""
+    memory = InMemoryStorage()
+    optuna.copy_study(from_study_name=study.study_name, from_storage=storage, to_storage=memory)
+    return optuna.load_study(study_name=study.study_name, storage=memory, sampler=study.sampler,
+                             pruner=study.pruner)
