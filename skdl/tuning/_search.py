@@ -416,14 +416,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         optuna.logging.set_verbosity(optuna_verbosity)
         study = None
         try:
-            study = open_study(storage, self.study_name, sampler=sampler, pruner=pruner,
-                               load_if_exists=self.load_if_exists)
-            fail_dead_local_trials(study)
-            outside = enqueue_defaults(study, self.estimator, self.param_distributions)
-            if outside and self.verbose > 0:
-                print("OptunaSearchCV: trial 0 is the estimator's configuration except for "
-                      + "; ".join(f"{k} ({v})" for k, v in outside.items())
-                      + ", which the sampler draws.", file=sys.stderr, flush=True)
+            study = self._open(storage, sampler, pruner)
             done_before = {t.number for t in study.get_trials(deepcopy=False)
                            if t.state.is_finished()}
             self.interrupted_ = self._optimize(study, storage, objective, n_jobs, optuna_verbosity)
@@ -503,6 +496,18 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         fit_with_callbacks(est, X, y, fit_params, callbacks=list(callbacks or ()))
         self.refit_time_ = time.perf_counter() - start
         self.best_estimator_ = est
+
+    def _open(self, storage: BaseStorage, sampler: BaseSampler, pruner: BasePruner) -> optuna.Study:
+        """Open the study, clean up after dead local workers, enqueue the defaults."""
+        study = open_study(storage, self.study_name, sampler=sampler, pruner=pruner,
+                           load_if_exists=self.load_if_exists)
+        fail_dead_local_trials(study)
+        outside = enqueue_defaults(study, self.estimator, self.param_distributions)
+        if outside and self.verbose > 0:
+            print("OptunaSearchCV: trial 0 is the estimator's configuration except for "
+                  + "; ".join(f"{k} ({v})" for k, v in outside.items())
+                  + ", which the sampler draws.", file=sys.stderr, flush=True)
+        return study
 
     def _optimize(self, study: optuna.Study, storage: BaseStorage, objective: TrialObjective,
                   n_jobs: int, optuna_verbosity: int) -> bool:
