@@ -15,6 +15,7 @@ import pandas as pd
 from skdl.reporting._tables import (
     classification_report_frame,
     classification_summary,
+    cv_fold_scores,
     cv_summary,
     format_table,
     regression_report_frame,
@@ -61,8 +62,15 @@ class Report:
     figures : dict of str to bytes
         PNG images, e.g. ``"roc"``, ``"precision_recall"``, ``"history"``.
     sections : list of Section
+    figure_sizes : dict of str to (int, int)
+        Width and height in pixels of each figure; the page lets figures
+        wider than :data:`WIDE_FIGURE_PX` span its whole width.
     path : str or None
         Where the HTML page was written.
+    json_path : str or None
+        Where the JSON twin was written (:meth:`to_json` with a path, or
+        ``json_path=`` of :func:`make_report` / :meth:`save`). Only then
+        does the page's footer name it.
     """
 
     def __init__(self, *, title: str, subtitle: str = "", task: str = ""):
@@ -73,7 +81,9 @@ class Report:
         self.tables: dict[str, pd.DataFrame | pd.Series] = {}
         self.figures: dict[str, bytes] = {}
         self.sections: list[Section] = []
+        self.figure_sizes: dict[str, tuple[int, int]] = {}
         self.path: str | None = None
+        self.json_path: str | None = None
 
     # -- building ------------------------------------------------------
     def _section(self, title: str, note: str = "") -> Section:
@@ -88,7 +98,9 @@ class Report:
     def _figure(self, section: Section, key: str, caption: str, figure, dpi: int) -> None:
         from skdl.reporting._html import figure_to_png
 
-        self.figures[key] = figure_to_png(figure, dpi=dpi)
+        png = figure_to_png(figure, dpi=dpi)
+        self.figures[key] = png
+        self.figure_sizes[key] = _png_size(png)
         section.figures.append((key, caption))
 
     # -- output --------------------------------------------------------
@@ -103,22 +115,29 @@ class Report:
 
         return render_html(self)
 
-    def save(self, path: str | os.PathLike) -> str:
-        """Write the HTML page to ``path`` and remember it in :attr:`path`.
+    def save(self, path: str | os.PathLike, *, json_path: str | os.PathLike | None = None) -> str:
+        """Write the HTML page to ``path`` (and its JSON twin to ``json_path``).
+
+        Both files are written atomically and honour the umask. The JSON
+        file is written first, so the page's footer can name it.
 
         Parameters
         ----------
         path : str or path-like
+        json_path : str or path-like, default=None
+            Also write :meth:`to_json` there; the footer then says so.
 
         Returns
         -------
         path : str
         """
+        from skdl.utils import atomic_write_text
+
         path = os.fspath(path)
-        parent = os.path.dirname(os.path.abspath(path))
-        os.makedirs(parent, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(self.to_html())
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        if json_path is not None:
+            self.to_json(json_path)
+        atomic_write_text(path, self.to_html())
         self.path = path
         return path
 
@@ -159,6 +178,8 @@ class Report:
         Parameters
         ----------
         path : str or path-like, default=None
+            Where to write it (atomically); remembered in :attr:`json_path`,
+            so an HTML page rendered afterwards names its JSON twin.
         indent : int, default=2
 
         Returns
@@ -167,8 +188,12 @@ class Report:
         """
         text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
         if path is not None:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            from skdl.utils import atomic_write_text
+
+            path = os.fspath(path)
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            atomic_write_text(path, text)
+            self.json_path = path
         return text
 
     def __str__(self) -> str:
@@ -186,6 +211,11 @@ class Report:
 
     def _repr_html_(self) -> str:  # notebooks show the page inline
         return self.to_html()
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _plain(v):
@@ -230,8 +260,9 @@ def _model_tables(estimator) -> tuple[pd.Series, str]:
     elif hasattr(est, "coef_"):
         info["parameters"] = int(np.size(est.coef_) + np.size(getattr(est, "intercept_", 0)))
     for attr in ("n_features_in_", "n_iter_", "best_epoch_"):
-        if hasattr(est, attr) and np.ndim(getattr(est, attr)) == 0:
-            info[attr.rstrip("_")] = getattr(est, attr)
+        value = getattr(est, attr, None)
+        if value is not None and np.ndim(value) == 0:
+            info[attr.rstrip("_")] = value
     return pd.Series(info, name="value", dtype=object), text
 
 
@@ -260,13 +291,14 @@ def make_report(
     *,
     search=None,
     cv_results=None,
-    path: str | os.PathLike | None = "report.html",
+    path: str | os.PathLike | None = None,
+    json_path: str | os.PathLike | None = None,
     title: str | None = None,
     target_names=None,
     max_classes: int = 10,
     dpi: int = 90,
 ) -> Report:
-    """Evaluate a fitted estimator on test data and write one HTML report.
+    """Evaluate a fitted estimator on test data: one report, as HTML, JSON, Markdown or text.
 
     The page holds the model summary (Keras layers and parameter count when
     the estimator has ``model_``), the hyperparameters, the training curves
@@ -288,9 +320,14 @@ def make_report(
         importances, parallel coordinates, slice, intermediate values).
     cv_results : dict, default=None
         ``cross_validate`` output or a search's ``cv_results_``; adds a
-        cross-validation summary.
-    path : str, path-like or None, default="report.html"
-        Where to write the page; None writes nothing (use :meth:`Report.save`).
+        cross-validation section: the summary (or the ranked candidates) and
+        the score of each fold (of the best candidate).
+    path : str, path-like or None, default=None
+        Where to write the HTML page; None writes nothing (use
+        :meth:`Report.save` or :meth:`Report.to_html`).
+    json_path : str, path-like or None, default=None
+        Where to write the same numbers as JSON (:meth:`Report.to_json`).
+        The page's footer names the JSON file only when one is written.
     title : str, default=None
         Page title; default ``"<EstimatorName> evaluation report"``.
     target_names : sequence of str, default=None
@@ -314,7 +351,8 @@ def make_report(
     >>> from skdl.reporting import make_report
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = LogisticRegression(max_iter=500).fit(X, y)
-    >>> report = make_report(clf, X, y, path="iris_report.html")  # doctest: +SKIP
+    >>> report = make_report(clf, X, y, path="iris_report.html",
+    ...                      json_path="iris_report.json")  # doctest: +SKIP
     >>> report.tables["classification_summary"]["accuracy"]  # doctest: +SKIP
     0.973...
     """
@@ -359,10 +397,9 @@ def make_report(
     history = get_history(estimator)
     if history:
         curves = compute_history(history)
-        sec = report._section("Training history",
-                              note=f"Best epoch {curves.best_epoch} by {curves.monitor}."
-                              if curves.best_epoch else "")
-        report._table(sec, "history_summary", "Last and best-epoch values", _history_summary(curves))
+        sec = report._section("Training history", note=_history_note(curves))
+        caption = "Last and best-epoch values" if curves.best_epoch else "Last values"
+        report._table(sec, "history_summary", caption, _history_summary(curves))
         report._figure(sec, "history", "Loss and metrics per epoch", HistoryDisplay(curves, name=name).plot().figure_, dpi)
 
     # Test-set evaluation
@@ -409,7 +446,16 @@ def make_report(
     # Cross-validation
     if cv_results is not None:
         sec = report._section("Cross-validation")
-        report._table(sec, "cv_summary", "Scores over folds", cv_summary(cv_results, n_top=10))
+        results = getattr(cv_results, "cv_results_", cv_results)
+        is_search = isinstance(results, dict) and "params" in results
+        report._table(sec, "cv_summary", "Candidates, best mean score first" if is_search else "Scores over folds",
+                      cv_summary(cv_results, n_top=10))
+        folds = cv_fold_scores(cv_results)
+        if len(folds):
+            caption = "Scores of each fold"
+            if is_search:
+                caption += f" of the best candidate (candidate {folds.attrs.get('candidate')})"
+            report._table(sec, "cv_folds", caption, folds)
 
     # Search
     if search is not None:
@@ -417,8 +463,21 @@ def make_report(
         if get_study(search) is None and cv_results is None and hasattr(search, "cv_results_"):
             report._table(sec, "cv_summary", "Candidates (cv_results_)", cv_summary(search, n_top=10))
     if path is not None:
-        report.save(path)
+        report.save(path, json_path=json_path)
+    elif json_path is not None:
+        report.to_json(json_path)
     return report
+
+
+def _history_note(curves) -> str:
+    if curves.best_epoch is not None:
+        split = "validation split" if curves.monitor.startswith("val_") else (
+            "eval set" if curves.monitor.startswith("eval_") else "training data")
+        return f"Best epoch {curves.best_epoch} by {curves.monitor} (on the {split})."
+    return ("Only training values were recorded (no validation split or eval set), so no best epoch is "
+            "chosen: the lowest training loss says nothing about unseen data. Fit with "
+            "early_stopping=True (it holds out validation_fraction of the training rows) for a "
+            "validation curve.")
 
 
 _SEARCH_CAPTIONS = {
@@ -443,7 +502,17 @@ def _add_search_section(report: Report, search, *, n_top: int | None, dpi: int) 
     else:
         sec.note = "No trial has completed yet; make the report again later."
     display = SearchDisplay(search)
-    for kind in display.available_kinds():
+    kinds = display.available_kinds()
+    if "importances" in kinds:
+        try:
+            ranking = display._ranking()
+        except (ValueError, RuntimeError):
+            ranking = None
+        if ranking is not None and len(ranking):
+            report._table(sec, "search_importances", "Parameter importances (one ranking for every search plot)",
+                          _importance_table(ranking))
+            sec.note += _importance_note(ranking)
+    for kind in kinds:
         try:
             figure = display.plot(kind=kind).figure_
         except (ValueError, RuntimeError) as exc:  # e.g. importances of a degenerate study
@@ -453,10 +522,38 @@ def _add_search_section(report: Report, search, *, n_top: int | None, dpi: int) 
     return sec
 
 
+def _importance_table(ranking: pd.DataFrame) -> pd.DataFrame:
+    n = ranking.attrs.get("n_complete", 0)
+    table = pd.DataFrame({
+        "importance": ranking["importance"].to_numpy(),
+        "set in trials": [f"{k} of {n}" for k in ranking["n_trials"]],
+        "conditional": ranking["conditional"].map({True: "yes", False: ""}).to_numpy(),
+        "kind": ranking["kind"].to_numpy(),
+    }, index=pd.Index(ranking["name"].to_numpy(), name="parameter"))
+    return table
+
+
+def _importance_note(ranking: pd.DataFrame) -> str:
+    from skdl.reporting._importance import FEW_TRIALS
+
+    n = ranking.attrs.get("n_complete", 0)
+    evaluator = (ranking.attrs.get("evaluator") or "").replace("ImportanceEvaluator", "")
+    notes = [f" Importances: {evaluator} (seeded) over {n} complete trials; the chart, the slice plot "
+             "and the parallel coordinates show the parameters in this order."]
+    conditional = ranking.loc[ranking["conditional"], "name"].tolist()
+    if conditional:
+        notes.append(f" Conditional parameters ({', '.join(conditional)}) are set in only some trials and "
+                     "ranked on those trials, so compare their importance with care.")
+    if n < FEW_TRIALS:
+        notes.append(f" With fewer than {FEW_TRIALS} complete trials the ranking is rough.")
+    return "".join(notes)
+
+
 def make_study_report(
     study,
     *,
     path: str | os.PathLike | None = None,
+    json_path: str | os.PathLike | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     n_top: int | None = None,
@@ -476,6 +573,8 @@ def make_study_report(
         and plots use the trials finished so far.
     path : str or path-like, default=None
         Where to write the HTML page; ``None`` writes nothing.
+    json_path : str or path-like, default=None
+        Where to write the same numbers as JSON; the footer names it then.
     title, subtitle : str, default=None
         Page heading; by default the study's name and its trial counts.
     n_top : int or None, default=None
@@ -517,5 +616,7 @@ def make_study_report(
     report = Report(title=title, subtitle=subtitle or "", task="search")
     _add_search_section(report, study, n_top=n_top, dpi=dpi)
     if path is not None:
-        report.save(path)
+        report.save(path, json_path=json_path)
+    elif json_path is not None:
+        report.to_json(json_path)
     return report
