@@ -38,7 +38,7 @@ from skdl.reporting._search import (
     search_overview,
     search_trials_frame,
 )
-from skdl.reporting._search_plots import ParamAxis, compute_parallel_coordinates, compute_slice
+from skdl.reporting._search_plots import compute_parallel_coordinates, compute_slice
 from skdl.reporting._tables import (
     classification_report_frame,
     classification_summary,
@@ -53,7 +53,6 @@ __all__ = [
     "ConfusionDisplay",
     "Curve",
     "HistoryDisplay",
-    "ParamAxis",
     "PrecisionRecallCurvesDisplay",
     "RegressionDisplay",
     "Report",
