@@ -46,7 +46,7 @@ def _is_missing(value) -> bool:
         return False
 
 
-def format_number(value: float, digits: int = 4, *, scientific: bool | None = None) -> str:
+def format_number(value: float, digits: int = 4, *, scientific: bool | None = None, trim: bool = False) -> str:
     """``digits`` significant digits: fixed notation, or ``1.08e-07`` for tiny and huge values.
 
     Parameters
@@ -56,6 +56,9 @@ def format_number(value: float, digits: int = 4, *, scientific: bool | None = No
     scientific : bool or None, default=None
         Force (True) or forbid (False) scientific notation; None decides by
         magnitude (below 1e-3 or from 1e6 on).
+    trim : bool, default=False
+        Drop trailing zeros (``0.9`` rather than ``0.9000``): for values
+        given by a user, such as hyperparameters, where they are noise.
     """
     v = float(value)
     if math.isinf(v):
@@ -65,12 +68,18 @@ def format_number(value: float, digits: int = 4, *, scientific: bool | None = No
     if scientific is None:
         scientific = abs(v) < 1e-3 or abs(v) >= 1e6
     if scientific:
-        return f"{v:.{max(digits - 1, 1)}e}"
+        text = f"{v:.{max(digits - 1, 1)}e}"
+        if trim:
+            mant, exp = text.split("e")
+            text = mant.rstrip("0").rstrip(".") + "e" + exp
+        return text
     if v.is_integer() and abs(v) >= 10 ** (digits - 1):
         return str(int(v))
     text = f"{v:#.{digits}g}"
     if "e" in text:  # %g chose an exponent: write the fixed form instead
         text = f"{v:.{digits}f}"
+    if trim and "." in text:
+        text = text.rstrip("0")
     return text.rstrip(".")
 
 
@@ -91,7 +100,9 @@ def _cell(value: Any, digits: int, scientific: bool | None = None) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return format_number(value, digits, scientific=scientific)
+        # numeric columns: one notation, trailing zeros kept so digits line up; mixed columns
+        # (hyperparameters, a conditional parameter) show each value as short as it reads
+        return format_number(value, digits, scientific=scientific, trim=scientific is None)
     return str(value)
 
 

@@ -538,6 +538,7 @@ def _importance_note(ranking: pd.DataFrame) -> str:
 
     n = ranking.attrs.get("n_complete", 0)
     evaluator = (ranking.attrs.get("evaluator") or "").replace("ImportanceEvaluator", "")
+    evaluator = {"Fanova": "fANOVA"}.get(evaluator, evaluator)
     notes = [f" Importances: {evaluator} (seeded) over {n} complete trials; the chart, the slice plot "
              "and the parallel coordinates show the parameters in this order."]
     conditional = ranking.loc[ranking["conditional"], "name"].tolist()

@@ -99,15 +99,19 @@ def _numeric_ticks(lo: float, hi: float, kind: str) -> np.ndarray:
     if hi <= lo:
         return np.array([lo])
     if kind in ("log", "log-int"):
-        decades = np.arange(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1)
-        if len(decades) > 5:
-            decades = decades[:: int(math.ceil(len(decades) / 5))]
-        if len(decades) >= 2:
-            return decades.astype(float)
-        # less than a decade: round values, placed in log space
-        values = MaxNLocator(nbins=4, integer=kind == "log-int").tick_values(10**lo, 10**hi)
-        values = values[(values >= 10**lo * (1 - 1e-9)) & (values <= 10**hi * (1 + 1e-9)) & (values > 0)]
-        return np.log10(values) if len(values) >= 2 else np.array([lo, hi])
+        # decades when the range spans several, else 1-2-5 or 1-3 steps: round values, even in log space
+        for mantissas in ((1.0,), (1.0, 2.0, 5.0), (1.0, 3.0)):
+            values = np.array([m * 10.0**e for e in range(math.floor(lo) - 1, math.ceil(hi) + 2) for m in mantissas])
+            inside = np.log10(values)
+            inside = inside[(inside >= lo - 1e-9) & (inside <= hi + 1e-9)]
+            if kind == "log-int":
+                inside = inside[np.isclose(10**inside, np.round(10**inside))]
+            if (len(inside) >= 3 and mantissas == (1.0,)) or 3 <= len(inside) <= 6 \
+                    or (mantissas == (1.0, 3.0) and len(inside) >= 2):
+                if len(inside) > 6:
+                    inside = inside[:: int(math.ceil(len(inside) / 5))]
+                return inside
+        return np.array([lo, hi])
     ticks = MaxNLocator(nbins=5, integer=kind == "int").tick_values(lo, hi)
     ticks = ticks[(ticks >= lo - 1e-9 * abs(hi - lo)) & (ticks <= hi + 1e-9 * abs(hi - lo))]
     return ticks if len(ticks) >= 2 else np.array([lo, hi])
@@ -351,7 +355,8 @@ def draw_importances(frame: pd.DataFrame, *, ax=None, name: str | None = None, *
     ax.set_xlim(0, max(1e-9, float(np.nanmax(shown)) if n else 1.0) * 1.18)
     ax.set_xlabel("importance (share of the objective's variance)")
     evaluator = frame.attrs.get("evaluator") or ""
-    evaluator = evaluator.replace("ImportanceEvaluator", "")
+    evaluator = {"Fanova": "fANOVA", "PedAnova": "PED-ANOVA", "MeanDecreaseImpurity": "MDI"}.get(
+        evaluator.replace("ImportanceEvaluator", ""), evaluator.replace("ImportanceEvaluator", ""))
     title = "Parameter importances" + (f" ({evaluator}, {n_complete} complete trials)" if evaluator else "")
     ax.set_title((f"{name}: " if name else "") + title)
     notes = []
@@ -412,7 +417,7 @@ def draw_slice(data: SliceData, *, axes=None, name: str | None = None, **kwargs)
         if p.conditional:
             title += f"\n(set in {p.n_trials} of {data.n_complete} trials)"
         if not np.isnan(p.importance):
-            title += ("" if p.conditional else "\n") + f"  importance {p.importance:.2f}"
+            title += (", " if p.conditional else "\n") + f"importance {p.importance:.2f}"
         ax.set_title(title, fontsize=10)
         if k % ncols == 0:
             ax.set_ylabel("objective value")
@@ -454,6 +459,7 @@ def draw_parallel(data: ParallelData, *, ax=None, name: str | None = None, cmap:
     (best,) = ax.plot(x, pos[data.best], color="crimson", linewidth=2.6, zorder=5,
                       label=f"best trial (#{data.numbers[data.best]})")
     lines.append(best)
+    n_lines = 1
     for j, axis in enumerate(data.axes):
         low = _NOT_SET if axis.conditional else 0.0
         ax.plot([j, j], [low, 1.0], color="0.2", linewidth=1.0, zorder=3)
@@ -466,10 +472,11 @@ def draw_parallel(data: ParallelData, *, ax=None, name: str | None = None, cmap:
                     style="italic", zorder=6,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         head = _wrap(axis.label) + ("*" if axis.conditional else "")
+        n_lines = max(n_lines, head.count("\n") + 1)
         ax.text(j, 1.04, head, ha="center", va="bottom", fontsize=9,
                 fontweight="bold" if axis.kind == "objective" else "normal")
     ax.set_xlim(-0.6, k - 0.6)
-    ax.set_ylim((_NOT_SET - 0.06) if any_missing else -0.05, 1.22)
+    ax.set_ylim((_NOT_SET - 0.06) if any_missing else -0.05, 1.07 + 0.055 * n_lines)
     ax.set_axis_off()
     sm = plt.cm.ScalarMappable(norm=norm, cmap=colors)
     bar = fig.colorbar(sm, ax=ax, fraction=0.025, pad=0.01)
@@ -477,7 +484,7 @@ def draw_parallel(data: ParallelData, *, ax=None, name: str | None = None, cmap:
     shown = k - 1
     head = (f"Parallel coordinates: the {shown} most important of {data.n_params} parameters"
             if shown < data.n_params else "Parallel coordinates")
-    ax.set_title((f"{name}: " if name else "") + head, pad=34)
+    ax.set_title((f"{name}: " if name else "") + head, pad=8)
     notes = []
     if any(a.conditional for a in data.axes):
         notes.append("* conditional: set in only some trials; the others pass through 'not set'.")
