@@ -28,7 +28,7 @@ from skdl.reporting._history import HistoryDisplay, compute_history, get_history
 from skdl.reporting._importance import compute_param_importances, short_param_names
 from skdl.reporting._pr import PrecisionRecallCurvesDisplay
 from skdl.reporting._regression import RegressionDisplay
-from skdl.reporting._report import Report, make_report, make_study_report
+from skdl.reporting._report import Report, make_report
 from skdl.reporting._roc import CVRocDisplay, RocCurvesDisplay, compute_cv_roc
 from skdl.reporting._search import (
     SearchDisplay,
@@ -39,6 +39,7 @@ from skdl.reporting._search import (
     search_trials_frame,
 )
 from skdl.reporting._search_plots import compute_parallel_coordinates, compute_slice
+from skdl.reporting._study_report import make_study_report
 from skdl.reporting._tables import (
     classification_report_frame,
     classification_summary,
