@@ -111,11 +111,17 @@ def _styles(frame: pd.DataFrame) -> list:
     return [None if frame[c].dtype == object else _column_style(frame[c].tolist()) for c in frame.columns]
 
 
+def _breakable(name) -> str:
+    """An escaped header whose long parameter names may wrap after '_' or '.' (in print)."""
+    text = html.escape(str(name))
+    return text.replace("_", "_<wbr>").replace(".", ".<wbr>") if len(text) > 12 else text
+
+
 def table_html(frame: pd.DataFrame | pd.Series, *, digits: int = 4) -> str:
     """A report table as an HTML ``<table>`` (escaped, numbers right-aligned)."""
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{_breakable(c)}</th>" for c in frame.columns)
     index_name = html.escape(str(frame.index.name or ""))
     styles = _styles(frame)
     rows = []

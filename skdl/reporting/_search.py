@@ -181,7 +181,9 @@ def search_trials_frame(search: Any, *, n_top: int | None = 10) -> pd.DataFrame:
         rows.append(row)
     if not rows:
         return pd.DataFrame()
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+    params = list(dict.fromkeys(short[k] for t in done for k in t.params))
+    rest = [k for k in dict.fromkeys(k for row in rows for k in row) if k not in params and k not in ("number", "value")]
+    columns = ["number", "value", *params, *rest]  # a conditional parameter stays with the others
     # A column with gaps (a conditional parameter) keeps its values as objects,
     # so integers stay integers and an unset parameter stays None, not NaN.
     frame = pd.DataFrame({
