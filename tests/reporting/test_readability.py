@@ -200,6 +200,17 @@ def test_val_poisson_is_lower_is_better():
     history = {"loss": [3.0, 2.0, 1.0, 0.5], "val_poisson": [2.0, 1.0, 1.5, 1.8]}
     curves = compute_history(history)
     assert curves.monitor == "val_poisson" and curves.best_epoch == 2
+    # the same rule as early stopping: cosine similarity rises as the model improves
+    up = compute_history({"loss": [3.0, 2.0, 1.0], "val_cosine_similarity": [0.2, 0.9, 0.5]})
+    assert up.best_epoch == 2
+
+
+def test_three_epoch_history_has_integer_ticks(pyplot):
+    disp = HistoryDisplay.from_history({"loss": [1.0, 0.7, 0.6], "val_loss": [1.1, 0.9, 0.95]})
+    ax = disp.axes_["loss"]
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
+    assert ticks == [1.0, 2.0, 3.0]
 
 
 def test_report_history_has_validation_curve_and_best_epoch_on_validation(pyplot, multiclass, history):
