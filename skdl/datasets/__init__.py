@@ -30,6 +30,7 @@ from skdl.datasets._csv import (
     load_csv,
     make_preprocessor,
     numeric_columns,
+    numeric_pipeline,
     read_table,
 )
 from skdl.datasets._fetch import fetch_dataset, list_datasets
@@ -52,6 +53,7 @@ __all__ = sorted(
         "load_dataset",
         "make_preprocessor",
         "numeric_columns",
+        "numeric_pipeline",
         "read_idx",
         "read_table",
     ]

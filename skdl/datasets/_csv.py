@@ -33,7 +33,10 @@ import pandas as pd
 from skdl.datasets._base import CSVError, DataQualityWarning
 from skdl.utils import did_you_mean
 
-__all__ = ["NUMERIC_SHARE", "coerce_numbers", "infer_task", "load_csv", "make_preprocessor", "numeric_columns"]
+__all__ = [
+    "NUMERIC_SHARE", "coerce_numbers", "infer_task", "load_csv", "make_preprocessor",
+    "numeric_columns", "numeric_pipeline",
+]
 
 _SEPARATORS = ("\t", ";", "|", ",")  # checked in this order, see _sniff_sep
 _SAMPLE_BYTES = 64 * 1024
@@ -344,12 +347,54 @@ def coerce_numbers(X, columns=None, *, decimal=None, warn=True, fate="treated as
     return out
 
 
+def numeric_pipeline(*, scale=True, decimal=".", keep_empty_features=False):
+    """The steps every numeric column goes through: parse, impute, scale.
+
+    ``to_number`` applies :func:`coerce_numbers` (cells that are not numbers
+    become missing, with a warning naming the column), ``impute`` fills
+    missing values with the column median, ``scale`` standardises. It is the
+    numeric part of :func:`make_preprocessor`, and what the ``skdl`` command
+    puts before a network trained on a named dataset, so that a saved model
+    given raw rows treats a stray ``"??"`` the same way in both cases.
+
+    Parameters
+    ----------
+    scale : bool, default=True
+        End with a ``StandardScaler``.
+    decimal : str, default="."
+        Decimal mark of numbers written as text.
+    keep_empty_features : bool, default=False
+        Keep columns with no value at all (as zeros) instead of dropping them,
+        so an image keeps its shape.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    steps = [
+        ("to_number", FunctionTransformer(_coerce_for_model, kw_args={"decimal": decimal},
+                                          feature_names_out="one-to-one")),
+        ("impute", SimpleImputer(strategy="median", keep_empty_features=keep_empty_features)),
+    ]
+    if scale:
+        steps.append(("scale", StandardScaler()))
+    return Pipeline(steps)
+
+
 def _coerce_for_model(X, decimal="."):
     """The preprocessor's first numeric step (module level, so Pipelines pickle).
 
     Returns the type it is given: a DataFrame keeps its column names for the
     imputer; an array stays an array.
     """
+    if not isinstance(X, pd.DataFrame):
+        arr = np.asarray(X)
+        if arr.dtype.kind in "biuf":  # numbers already (image pixels): nothing to parse
+            return arr
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=object))
     out = coerce_numbers(frame, list(frame.columns), decimal=decimal,
                          fate="treated as missing and imputed")
@@ -665,7 +710,7 @@ def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True, d
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
     decimal = decimal or frame.attrs.get("decimal") or "."
@@ -732,14 +777,7 @@ def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True, d
         categorical = [frame.columns.get_loc(c) for c in categorical]
     transformers = []
     if numeric:
-        steps = [
-            ("to_number", FunctionTransformer(_coerce_for_model, kw_args={"decimal": decimal},
-                                              feature_names_out="one-to-one")),
-            ("impute", SimpleImputer(strategy="median")),
-        ]
-        if scale:
-            steps.append(("scale", StandardScaler()))
-        transformers.append(("numeric", Pipeline(steps), numeric))
+        transformers.append(("numeric", numeric_pipeline(scale=scale, decimal=decimal), numeric))
     if categorical:
         steps = [
             ("to_str", FunctionTransformer(_as_category_strings, feature_names_out="one-to-one")),

@@ -94,7 +94,16 @@ def test_tune_writes_report_model_trials_and_summary(iris_run):
     assert summary["backend"] in ("jax", "tensorflow", "torch", "numpy")
     html = (iris_run / "report.html").read_text()
     assert "<img" in html and "Hyperparameter search" in html
-    assert len(pd.read_csv(iris_run / "trials.csv")) >= 2
+    trials = pd.read_csv(iris_run / "trials.csv", keep_default_na=False)
+    assert len(trials) >= 2
+    # CV scores are called cv_*; "test" is kept for the held-out rows
+    assert list(trials.columns[:4]) == ["number", "state", "cv_score", "reason"]
+    assert "cv_fold_score" in trials and not any("test" in c for c in trials.columns)
+    assert set(trials.loc[trials["state"] == "COMPLETE", "reason"]) == {""}
+    # the JSON twin of report.html
+    twin = json.loads((iris_run / "report.json").read_text())
+    assert twin["title"].startswith("skdl tune: iris") and "tables" in twin
+    assert summary["files"]["report_json"] == "report.json"
 
 
 def test_tune_again_resumes_the_study(iris_run, capfd):
@@ -137,7 +146,10 @@ def test_ctrl_c_saves_finished_trials_and_says_how_to_resume(workdir, capfd, mon
     assert "Resume with the same command" in captured.out and "--out" in captured.out
     _no_traceback(captured)
     assert json.loads((out_dir / "summary.json").read_text())["status"] == "interrupted"
-    assert (pd.read_csv(out_dir / "trials.csv")["state"] == "COMPLETE").sum() == 1
+    trials = pd.read_csv(out_dir / "trials.csv", keep_default_na=False)
+    assert (trials["state"] == "COMPLETE").sum() == 1
+    stopped = trials[trials["state"] == "FAIL"]
+    assert len(stopped) == 1 and stopped["reason"].iloc[0].startswith("interrupted: the search was stopped")
     assert not (out_dir / "model.joblib").exists()
 
 
@@ -260,18 +272,23 @@ def bad_files(workdir):
         ("bad test size", ["train", "--dataset", "iris", "--test-size", "1.5"], 2,
          "argument --test-size: expected a fraction strictly between 0 and 1"),
         ("bad task", ["tune", "--dataset", "iris", "--task", "clustering"], 2, "argument --task: invalid choice"),
-        ("unknown dataset", ["tune", "--dataset", "irs"], 1, "Did you mean 'iris'?"),
-        ("no target", ["train", "--csv", "{ok}"], 1, "needs --target COLUMN"),
-        ("unknown model", ["train", "--dataset", "iris", "--model", "mpl"], 1, "unknown --model 'mpl'"),
+        ("unknown dataset", ["tune", "--dataset", "irs"], 2, "Did you mean 'iris'?"),
+        ("no target", ["train", "--csv", "{ok}"], 2, "needs --target COLUMN"),
+        ("target with dataset", ["train", "--dataset", "iris", "--target", "y"], 2, "--target is for --csv"),
+        ("unknown model", ["train", "--dataset", "iris", "--model", "mpl"], 2, "unknown --model 'mpl'"),
         ("cnn on tables", ["train", "--dataset", "iris", "--model", "cnn"], 1, "needs image data"),
-        ("unknown scoring", ["tune", "--dataset", "iris", "--scoring", "acuracy"], 1,
+        ("unknown scoring", ["tune", "--dataset", "iris", "--scoring", "acuracy"], 2,
          "Did you mean 'accuracy'?"),
-        ("unknown hyperparameter", ["train", "--dataset", "iris", "--set", "learnig_rate=0.1"], 1,
+        ("unknown hyperparameter", ["train", "--dataset", "iris", "--set", "learnig_rate=0.1"], 2,
          "unknown hyperparameter 'learnig_rate'"),
-        ("bad --set", ["train", "--dataset", "iris", "--set", "learning_rate"], 1, "--set expects KEY=VALUE"),
+        ("bad --set", ["train", "--dataset", "iris", "--set", "learning_rate"], 2, "--set expects KEY=VALUE"),
         ("continuous class", ["train", "--csv", "{ok}", "--target", "f", "--task", "classification"], 1,
          "holds continuous values"),
         ("missing model", ["predict", "{missing}", "--csv", "{ok}"], 1, "model file not found"),
+        ("csv as model", ["predict", "{ok}", "--csv", "{ok}"], 1,
+         "ok.csv is not a skdl model file (it is a text file that looks like a CSV ('a,b,f,label'"),
+        ("csv as model to report", ["report", "{ok}"], 1, "ok.csv is not a skdl model file"),
+        ("study without storage", ["report", "--study", "x"], 2, "--study needs --storage URL"),
         ("no command", [], 2, "a command is required"),
     ],
 )
@@ -287,6 +304,8 @@ def test_errors_are_one_line_and_exit_non_zero(case, argv, status, message, bad_
     errors = [line for line in captured.err.splitlines() if "error:" in line]
     assert len(errors) == 1, captured.err
     assert message in errors[0], errors[0]
+    if status == 2:  # usage errors point to the help, as argparse's do
+        assert errors[0].endswith("--help')"), errors[0]
 
 
 def test_report_needs_a_model_or_a_storage(capfd):
