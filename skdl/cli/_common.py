@@ -66,15 +66,23 @@ def _first_line(message: Any) -> str:
 
 
 def install_warning_display() -> None:
-    """Show warnings as ``skdl: warning: <first line>``, not Python's two-line form.
+    """Show warnings as ``skdl: warning: <first line>``, not Python's two-line form, each once.
 
     Must be called inside ``warnings.catch_warnings()`` (``main`` does), so
     the filters and the display are restored afterwards.
     """
     from skdl.exceptions import ConvergenceWarning
 
+    shown = set()
+
     def show(message, category, filename, lineno, file=None, line=None):
-        print(f"skdl: warning: {_first_line(message)}", file=sys.stderr, flush=True)
+        # Once per command: Python's own "once per location" registry is reset
+        # whenever a library enters warnings.catch_warnings() (sklearn and
+        # Keras do, e.g. between predict and predict_proba).
+        text = f"skdl: warning: {_first_line(message)}"
+        if text not in shown:
+            shown.add(text)
+            print(text, file=sys.stderr, flush=True)
 
     warnings.showwarning = show
     warnings.simplefilter("default")

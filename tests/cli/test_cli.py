@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,7 +56,7 @@ def iris_run(workdir):
 
 @pytest.fixture(scope="module")
 def table_csv(workdir):
-    """A CSV with an ID, a constant, categorical and numeric columns with gaps."""
+    """A CSV with an ID, a constant, categorical and numeric columns with gaps and a junk cell."""
     rng = np.random.RandomState(0)
     n = 60
     age = rng.uniform(20, 70, n).round(1)
@@ -64,6 +65,8 @@ def table_csv(workdir):
     label = np.where(age + 5 * (city == "Lima") > 45, "yes", "no")
     age[::7] = np.nan
     city[::9] = None
+    age = age.astype(object)
+    age[5] = "??"  # a typing slip in a numeric column
     frame = pd.DataFrame({
         "customer_id": np.arange(1000, 1000 + n), "age": age, "city": city,
         "country": "ES", "income": income, "label": label,
@@ -163,6 +166,11 @@ def test_train_predict_report_on_csv_with_categories_and_gaps(workdir, table_csv
     assert "inferred from the target" in captured.out  # the task was not given
     assert "'customer_id'" in captured.err and "identifiers" in captured.err
     assert "'country'" in captured.err and "constant" in captured.err
+    # the junk cell is a missing value of a numeric column, not a reason to one-hot encode it
+    assert ("skdl: warning: Column 'age' holds numbers, but 1 of its 60 cells is not a number "
+            "('??'); it is read as missing.") in captured.err
+    model = joblib.load(out_dir / "model.joblib")
+    assert model.named_steps["preprocess"].transformers_[0][2] == ["age", "income"]
     summary = json.loads((out_dir / "summary.json").read_text())
     assert summary["data"]["task"] == "classification" and summary["data"]["task_inferred"]
     assert summary["best_params"] == {"hidden_layer_sizes": [4]}
@@ -171,12 +179,18 @@ def test_train_predict_report_on_csv_with_categories_and_gaps(workdir, table_csv
     # predict: raw rows (gaps, unseen city) go through the saved preprocessing
     rows = pd.read_csv(table_csv).drop(columns=["label"]).head(8)
     rows.loc[0, "city"] = "Bogota"
+    rows["income"] = rows["income"].astype(object)
+    rows.loc[3, "income"] = "n/a!"  # one bad cell must not cost the other rows their prediction
     new = workdir / "new_customers.csv"
     rows.to_csv(new, index=False)
     preds_path = workdir / "predictions.csv"
     status = main(["predict", str(out_dir), "--csv", str(new), "--proba", "--keep", "customer_id",
                    "-o", str(preds_path)])
-    assert status == 0, capfd.readouterr().err
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    assert ("skdl: warning: Column 'income' holds numbers, but 1 of its 8 cells is not a number "
+            "('n/a!'); it is treated as missing and imputed.") in captured.err
+    assert captured.err.count("Column 'income'") == 1  # predict and predict_proba: said once
     preds = pd.read_csv(preds_path)
     assert list(preds.columns) == ["customer_id", "prediction", "proba_no", "proba_yes"]
     assert len(preds) == 8 and set(preds["prediction"]) <= {"yes", "no"}
@@ -306,6 +320,20 @@ def test_errors_are_one_line_and_exit_non_zero(case, argv, status, message, bad_
     assert message in errors[0], errors[0]
     if status == 2:  # usage errors point to the help, as argparse's do
         assert errors[0].endswith("--help')"), errors[0]
+
+
+def test_predict_with_a_junk_cell_on_a_dataset_model(iris_run, workdir, capfd):
+    from sklearn.datasets import load_iris
+
+    rows = load_iris(as_frame=True).data.head(5).astype(object)
+    rows.iloc[2, 1] = "abc"
+    path = workdir / "iris_rows.csv"
+    rows.to_csv(path, index=False)
+    out = workdir / "iris_preds.csv"
+    assert main(["predict", str(iris_run), "--csv", str(path), "-o", str(out)]) == 0
+    err = capfd.readouterr().err
+    assert "Column 'sepal width (cm)' holds numbers, but 1 of its 5 cells is not a number ('abc')" in err
+    assert len(pd.read_csv(out)) == 5
 
 
 def test_report_needs_a_model_or_a_storage(capfd):
