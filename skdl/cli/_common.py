@@ -71,11 +71,15 @@ def install_warning_display() -> None:
     Must be called inside ``warnings.catch_warnings()`` (``main`` does), so
     the filters and the display are restored afterwards.
     """
-    from skdl.exceptions import ConvergenceWarning
-
     shown = set()
 
     def show(message, category, filename, lineno, file=None, line=None):
+        # Every fold of every trial that uses all its epochs warns; the summary
+        # and the report's history section say the same once. (Matched by
+        # name, so that scikit-learn is not imported before the arguments are
+        # checked.)
+        if any(c.__name__ == "ConvergenceWarning" for c in getattr(category, "__mro__", ())):
+            return
         # Once per command: Python's own "once per location" registry is reset
         # whenever a library enters warnings.catch_warnings() (sklearn and
         # Keras do, e.g. between predict and predict_proba).
@@ -86,9 +90,6 @@ def install_warning_display() -> None:
 
     warnings.showwarning = show
     warnings.simplefilter("default")
-    # Every fold of every trial that uses all its epochs warns; the summary and
-    # the report's history section say the same once.
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", message=".*ExperimentalWarning.*")

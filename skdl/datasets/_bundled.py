@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
-
-from sklearn import datasets as _skd
-from sklearn.utils import Bunch
 
 from skdl.datasets._catalog import BUNDLED, DOWNLOADABLE, dataset_key, unknown_name_message
 
@@ -13,7 +11,11 @@ __all__ = ["load_dataset"]
 
 def bundled_size(name: str) -> int | None:
     """Bytes the dataset's files take inside scikit-learn's package."""
-    folder = os.path.join(os.path.dirname(_skd.__file__), "data")
+    # found without importing scikit-learn (list_datasets stays quick)
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = os.path.join(list(spec.submodule_search_locations)[0], "datasets", "data")
     try:
         return sum(os.path.getsize(os.path.join(folder, f)) for f in BUNDLED[name]["files"])
     except OSError:
@@ -74,7 +76,10 @@ def load_dataset(name, *, as_frame=False, return_X_y=False):
             )
         raise ValueError(unknown_name_message("bundled dataset", name, BUNDLED))
     spec = BUNDLED[key]
-    bunch = spec["loader"](as_frame=as_frame)
+    from sklearn import datasets as skd
+    from sklearn.utils import Bunch
+
+    bunch = getattr(skd, spec["loader"])(as_frame=as_frame)
     if return_X_y:
         return bunch.data, bunch.target
     bunch.task = spec["task"]

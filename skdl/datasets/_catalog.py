@@ -10,8 +10,6 @@ unknown name gets one message with the closest names.
 
 from __future__ import annotations
 
-from sklearn import datasets as _skd
-
 from skdl.datasets._base import dataset_key
 from skdl.datasets._images import IMAGE_DATASETS
 from skdl.datasets._openml import OPENML_DATASETS
@@ -20,12 +18,12 @@ from skdl.utils import did_you_mean
 __all__ = ["BUNDLED", "DOWNLOADABLE", "IMAGE_DATASETS", "OPENML_DATASETS", "all_names",
            "dataset_key", "unknown_name_message"]
 
-# name -> (sklearn loader, task, n_samples, n_features, n_classes, data files,
+# name -> (name of the sklearn.datasets loader, task, n_samples, n_features, n_classes, data files,
 # description). The numbers are checked against the loaders in the tests, so
 # list_datasets() can describe a dataset without loading it.
 BUNDLED = {
     "breast_cancer": dict(
-        loader=_skd.load_breast_cancer,
+        loader="load_breast_cancer",
         task="classification",
         n_samples=569,
         n_features=30,
@@ -34,7 +32,7 @@ BUNDLED = {
         description="Wisconsin diagnostic breast cancer (malignant vs benign)",
     ),
     "diabetes": dict(
-        loader=_skd.load_diabetes,
+        loader="load_diabetes",
         task="regression",
         n_samples=442,
         n_features=10,
@@ -43,7 +41,7 @@ BUNDLED = {
         description="Disease progression one year after baseline",
     ),
     "digits": dict(
-        loader=_skd.load_digits,
+        loader="load_digits",
         task="classification",
         n_samples=1797,
         n_features=64,
@@ -53,7 +51,7 @@ BUNDLED = {
         description="Optical recognition of handwritten digits, 8x8 (optdigits test part)",
     ),
     "iris": dict(
-        loader=_skd.load_iris,
+        loader="load_iris",
         task="classification",
         n_samples=150,
         n_features=4,
@@ -62,7 +60,7 @@ BUNDLED = {
         description="Fisher's iris flowers, 3 species",
     ),
     "wine": dict(
-        loader=_skd.load_wine,
+        loader="load_wine",
         task="classification",
         n_samples=178,
         n_features=13,

@@ -95,3 +95,21 @@ def test_a_train_run_is_quiet_rounds_its_echo_and_writes_files_as_the_umask_says
         mode = stat.S_IMODE((out / name).stat().st_mode)
         assert mode == 0o644, f"{name}: {oct(mode)}"
     assert json.loads((out / "summary.json").read_text())["files"]["report_json"] == "report.json"
+
+
+def test_warnings_are_one_line_each_once_and_convergence_warnings_are_hidden(capsys):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skdl.cli._common import install_warning_display
+    from skdl.datasets import DataQualityWarning
+
+    with warnings.catch_warnings():
+        install_warning_display()
+        for _ in range(2):
+            warnings.warn("Column 'x' holds numbers, but ...\nsecond line", DataQualityWarning)
+            with warnings.catch_warnings():  # libraries do this; it resets Python's registry
+                pass
+            warnings.warn("fold 0 ran all its epochs", ConvergenceWarning)
+    assert capsys.readouterr().err == "skdl: warning: Column 'x' holds numbers, but ...\n"
