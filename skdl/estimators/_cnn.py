@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skdl.architectures._names import POOLINGS
+from skdl.architectures import POOLINGS
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._routing import route_params
 from skdl.estimators._targets import (

@@ -7,7 +7,7 @@ import numbers
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skdl.architectures._names import ACTIVATIONS
+from skdl.architectures import ACTIVATIONS
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._targets import (
     classifier_tags,

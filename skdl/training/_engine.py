@@ -28,7 +28,7 @@ import os
 
 import numpy as np
 
-from skdl.training._backend import get_keras
+from skdl.training.runtime import get_keras
 
 # Largest number of values a single prediction bucket holds.
 _CHUNK_VALUES = 1 << 24
