@@ -53,22 +53,6 @@ def select_backend() -> str | None:
     return None
 
 
-# What TensorFlow's C++ runtime prints to stderr while it loads, before absl
-# logging is initialised (so TF_CPP_MIN_LOG_LEVEL cannot silence it): start-up
-# notices, not problems.
-_STARTUP_NOISE = (
-    "All log messages before absl::InitializeLog() is called",
-    "cudart_stub.cc",
-    "cpu_feature_guard.cc",
-    # oneDNN's notice that float results may differ in the last bits with the
-    # order of operations (TensorFlow's default on x86 CPUs)
-    "oneDNN custom operations are on",
-    "To enable the following instructions",
-    "rebuild TensorFlow with the appropriate compiler flags",
-    # device discovery on a machine without a CUDA driver (TensorFlow then runs
-    # on the CPU, which the command's summary names)
-    "failed call to cuInit",
-)
 # Notices whose first characters are not absl's "I0000 " prefix.
 _NOTICE_STARTS = ("WARNING: All log messages", "To enable the following")
 
@@ -85,7 +69,8 @@ class filtered_stderr:
     (which inherit the descriptor) print their own. The CLI owns its process,
     so for the whole command the descriptor is a pipe read by a thread that
     writes every other byte back at once (progress bars included) and drops
-    the lines :func:`without_startup_noise` names. Where stderr has no
+    the lines :func:`without_startup_noise` names (the library's
+    :data:`skdl.training.runtime.STARTUP_NOISE`). Where stderr has no
     descriptor (an in-process caller's stream) nothing is changed. Nested
     uses are no-ops.
     """
@@ -104,6 +89,11 @@ class filtered_stderr:
             return self
         import threading
 
+        # resolved here, not in the thread (an import there could wait on a
+        # lock the main thread holds while it writes to a full pipe)
+        from skdl.training.runtime import STARTUP_NOISE
+
+        self._noise = STARTUP_NOISE
         sys.stderr.flush()
         self._fd, self._saved = fd, os.dup(fd)
         read_end, write_end = os.pipe()
@@ -132,7 +122,8 @@ class filtered_stderr:
             if pending and (not chunk or not _may_be_notice(pending)):
                 text, pending = text + pending, b""
             if text:
-                kept = without_startup_noise(text.decode("utf-8", errors="replace"), keep_blank=True)
+                kept = "".join(line for line in text.decode("utf-8", errors="replace").splitlines(True)
+                               if not any(n in line for n in self._noise))
                 if kept:
                     try:
                         os.write(self._saved, kept.encode("utf-8"))
@@ -172,16 +163,22 @@ def import_backend_quietly() -> None:
     """
     if "keras" in sys.modules:
         return
-    from skdl.training._backend import get_keras  # sets TF's log level and thread budget
+    from skdl.training.runtime import get_keras  # sets TF's log level and thread budget
 
     with filtered_stderr():
         get_keras().ops.zeros(())
 
 
 def without_startup_noise(text: str, *, keep_blank: bool = False) -> str:
-    """``text`` without TensorFlow's start-up notices (and blank lines, unless ``keep_blank``)."""
+    """``text`` without TensorFlow's start-up notices (and blank lines, unless ``keep_blank``).
+
+    The notices are :data:`skdl.training.runtime.STARTUP_NOISE`, the list the
+    library's quiet Keras import uses too.
+    """
+    from skdl.training.runtime import STARTUP_NOISE
+
     return "".join(line for line in text.splitlines(keepends=True)
-                   if (keep_blank or line.strip()) and not any(n in line for n in _STARTUP_NOISE))
+                   if (keep_blank or line.strip()) and not any(n in line for n in STARTUP_NOISE))
 
 
 def _error_line(prog: str, exc: BaseException) -> str:

@@ -126,7 +126,7 @@ def to_jsonable(value: Any) -> Any:
 
 def keras_backend() -> str:
     """The backend Keras runs on (imports Keras)."""
-    from skdl.training._backend import backend_name
+    from skdl.training.runtime import backend_name
 
     return backend_name()
 
