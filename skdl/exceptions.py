@@ -4,7 +4,16 @@ They subclass scikit-learn's so that code catching sklearn's exceptions keeps
 working with skdl estimators.
 """
 
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+import importlib
+
+
+def __getattr__(name):
+    # scikit-learn's own classes are re-exported on first use, so importing skdl's
+    # errors (the CLI does, before it has read its arguments) does not import sklearn.
+    if name in ("ConvergenceWarning", "NotFittedError"):
+        return getattr(importlib.import_module("sklearn.exceptions"), name)
+    raise AttributeError(f"module 'skdl.exceptions' has no attribute {name!r}")
+
 
 __all__ = [
     "ConvergenceWarning",

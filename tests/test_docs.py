@@ -46,7 +46,8 @@ API_PAGES = {
     "reporting.rst": ["skdl.reporting"],
     "datasets.rst": ["skdl.datasets"],
     "exceptions.rst": ["skdl.exceptions"],
-    "training.rst": ["skdl.training.schedules"],
+    "training.rst": ["skdl.training.schedules", "skdl.training.loop", "skdl.training.callbacks",
+                     "skdl.training.runtime"],
     "estimators.rst": ["skdl.estimators"],
 }
 

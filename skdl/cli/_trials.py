@@ -10,13 +10,14 @@ from __future__ import annotations
 
 __all__ = ["trial_reason", "trials_frame"]
 
-# User attributes skdl.tuning records on trials (documented in
-# skdl/tuning/_storage.py and _pruning.py).
-FAIL_REASON = "fail_reason"
-PRUNED_AT_EPOCH = "pruned_at_epoch"
-SURPLUS = "skdl_surplus"
+from skdl.tuning import TRIAL_ATTRS
+
+FAIL_REASON = TRIAL_ATTRS["fail_reason"]
+STOP_REASON = TRIAL_ATTRS["stop_reason"]
+PRUNED_AT_EPOCH = TRIAL_ATTRS["pruned_at_epoch"]
+SURPLUS = TRIAL_ATTRS["surplus"]
 # Folded into ``reason``, so not repeated as their own columns.
-_FOLDED = (FAIL_REASON, PRUNED_AT_EPOCH, SURPLUS)
+_FOLDED = (FAIL_REASON, STOP_REASON, PRUNED_AT_EPOCH, SURPLUS)
 _RENAMES = {"value": "cv_score", "user_attrs_fit_time": "fold_fit_seconds",
             "user_attrs_score_time": "fold_score_seconds", "user_attrs_skdl_worker": "worker"}
 
@@ -43,6 +44,8 @@ def trial_reason(trial) -> str:
             return f"failed: {attrs[FAIL_REASON]}"
         if attrs.get(SURPLUS):
             return "not run: the study already held --trials trials when a worker started it"
+        if attrs.get(STOP_REASON):
+            return f"stopped: {attrs[STOP_REASON]}; not counted, a resumed search runs it again"
         return ("interrupted: the search was stopped (Ctrl-C) or its worker process ended while "
                 "it ran; not counted, a resumed search runs it again")
     if trial.state == TrialState.RUNNING:

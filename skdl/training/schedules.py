@@ -85,7 +85,7 @@ class StepDecay(EpochSchedule):
 class ExponentialDecay(EpochSchedule):
     """Multiply the rate by ``decay_rate`` every epoch.
 
-    :math:`\\eta_t = \\eta_0 \\cdot decay\\_rate^{t}`; the course's
+    :math:`\\eta_t = \\eta_0 \\cdot decay\\_rate^{t}`; the common
     :math:`\\eta_0 e^{-kt}` is ``decay_rate = exp(-k)``.
 
     Parameters

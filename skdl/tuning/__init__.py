@@ -15,7 +15,7 @@
 ``import skdl.tuning`` imports Optuna but not Keras or TensorFlow.
 """
 
-from skdl.tuning._pruning import EpochPruningCallback
+from skdl.tuning._pruning import PRUNED_AT_EPOCH, EpochPruningCallback
 from skdl.tuning._search import OptunaSearchCV
 from skdl.tuning._spaces import (
     BaseSpace,
@@ -27,6 +27,10 @@ from skdl.tuning._spaces import (
     sample_params,
 )
 from skdl.tuning._storage import (
+    FAIL_REASON,
+    STOP_REASON,
+    SURPLUS,
+    WORKER,
     StudyMismatchError,
     count_trials,
     get_storage,
@@ -35,8 +39,22 @@ from skdl.tuning._storage import (
     trial_counts,
 )
 
+#: The user attributes skdl records on a trial, by meaning: ``fail_reason``
+#: (the error of a trial that failed because of its parameters; counted),
+#: ``stop_reason`` (why a trial stopped without counting: Ctrl-C, or its worker
+#: process ended), ``pruned_at_epoch``, ``worker`` (``host:pid``) and
+#: ``surplus`` (started after the study already held ``n_trials``).
+TRIAL_ATTRS = {
+    "fail_reason": FAIL_REASON,
+    "stop_reason": STOP_REASON,
+    "pruned_at_epoch": PRUNED_AT_EPOCH,
+    "worker": WORKER,
+    "surplus": SURPLUS,
+}
+
 __all__ = sorted(
     [
+        "TRIAL_ATTRS",
         "BaseSpace",
         "Choice",
         "Conditional",

@@ -29,7 +29,7 @@ from sklearn.utils.validation import _num_samples
 from skdl.tuning._parallel import InterruptFlag, SurplusTrial, TrialFailed
 from skdl.tuning._pruning import PRUNED_AT_EPOCH, EpochPruningCallback, accepts_epoch_callbacks
 from skdl.tuning._spaces import encode_params, sample_params
-from skdl.tuning._storage import FAIL_REASON, SURPLUS, WORKER, is_counted, worker_tag
+from skdl.tuning._storage import FAIL_REASON, STOP_REASON, SURPLUS, WORKER, is_counted, worker_tag
 
 __all__ = [
     "TrialObjective",
@@ -264,6 +264,10 @@ class TrialObjective:
                     finally:
                         caught.extend(fold_caught)
                         self._store_warnings(trial, caught)
+        except KeyboardInterrupt:
+            trial.set_user_attr(STOP_REASON, "interrupted (Ctrl-C) while it ran")
+            self._store(trial, record)
+            raise
         except optuna.TrialPruned:
             if reporter is not None and reporter.last_step is not None:
                 trial.set_user_attr(PRUNED_AT_EPOCH, reporter.last_step)

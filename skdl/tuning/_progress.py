@@ -35,8 +35,12 @@ class SearchProgress:
             self.bar = tqdm(total=total, desc="OptunaSearchCV", unit="trial", file=sys.stderr)
             self.update()
 
-    def update(self, *args: Any) -> None:
-        """Redraw from the study (usable as an Optuna ``optimize`` callback)."""
+    def update(self, *args: Any, refresh: bool = True) -> None:
+        """Redraw from the study (usable as an Optuna ``optimize`` callback).
+
+        The bar is not redrawn once it is full: ``close`` draws the last line,
+        so a non-terminal log gets it once, not three times.
+        """
         if self.bar is None:
             return
         trials = self.study.get_trials(deepcopy=False)
@@ -49,10 +53,11 @@ class SearchProgress:
         if values:
             postfix = {"best": f"{max(values):.4g}", **postfix}
         self.bar.set_postfix(postfix, refresh=False)
-        self.bar.refresh()
+        if refresh and (self.bar.total is None or n_counted < self.bar.total):
+            self.bar.refresh()
 
     def close(self) -> None:
-        """Draw the final state and close the bar."""
+        """Draw the final state once and close the bar."""
         if self.bar is not None:
-            self.update()
+            self.update(refresh=False)
             self.bar.close()

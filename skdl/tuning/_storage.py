@@ -41,9 +41,11 @@ __all__ = [
     "trial_counts",
 ]
 
-FAIL_REASON = "fail_reason"
-WORKER = "skdl_worker"
-SURPLUS = "skdl_surplus"
+#: Trial user attributes skdl records (public: see :data:`TRIAL_ATTRS`).
+FAIL_REASON = "fail_reason"  # failed because of its parameters: the error
+STOP_REASON = "stop_reason"  # stopped without counting: Ctrl-C, or its worker process ended
+WORKER = "skdl_worker"  # host:pid of the process that ran it
+SURPLUS = "skdl_surplus"  # started after the study already held n_trials
 
 _JOURNAL_SUFFIXES = (".log", ".jsonl", ".journal")
 _SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -221,6 +223,9 @@ def fail_dead_local_trials(study: optuna.Study) -> list[int]:
         if t_host != host or not pid.isdigit() or _pid_alive(int(pid)):
             continue
         try:
+            # Storage API (BaseStorage.set_trial_user_attr) through the study's
+            # storage: a finished trial's attributes cannot be set by number otherwise.
+            study._storage.set_trial_user_attr(t._trial_id, STOP_REASON, f"its worker process {tag} ended")
             study.tell(t.number, state=TrialState.FAIL)
             failed.append(t.number)
         except (RuntimeError, ValueError):
