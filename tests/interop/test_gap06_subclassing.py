@@ -2,9 +2,11 @@
 
 Reference: scikeras/wrappers.py ``_check_model_param`` (``model=None`` ->
 ``self._keras_build_fn``; a class with ``_keras_build_fn`` given a ``model``
-function is a ValueError), ``_build_keras_model`` (the build function gets its
-parameters from ``get_params()`` filtered by its signature, plus ``meta``,
-``compile_kwargs``, ``params``), ``_get_param_names`` (parameters are every
+function is a ValueError), ``_build_keras_model`` (the build function gets the extra keyword
+arguments given to the base ``__init__`` and ``model__`` ones, plus ``meta``,
+``compile_kwargs``, ``params``; a subclass's own ``__init__`` parameters are
+read as attributes, as the MLPClassifier tutorial does), ``_get_param_names``
+(parameters are every
 public attribute without a trailing underscore, so a subclass ``__init__(self,
 hidden=..., **kwargs)`` that calls ``super().__init__(**kwargs)`` keeps every
 base parameter).
@@ -25,11 +27,11 @@ def Sub(keras):
             super().__init__(**kwargs)
             self.hidden = hidden
 
-        def _keras_build_fn(self, hidden, meta):
+        def _keras_build_fn(self, meta):
             return keras.Sequential(
                 [
                     keras.Input((meta["n_features_in_"],)),
-                    keras.layers.Dense(hidden, activation="relu"),
+                    keras.layers.Dense(self.hidden, activation="relu"),
                     keras.layers.Dense(1, activation="sigmoid"),
                 ]
             )

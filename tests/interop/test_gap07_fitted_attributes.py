@@ -7,8 +7,10 @@ and y keep their dtype: ``check_array(dtype=None)`` unless not numeric),
 ``n_outputs_expected_``; ``target_encoder_``, ``feature_encoder_``),
 ``_get_metadata`` (``meta`` is every public attribute ending in one ``_``),
 ``initialize``, ``current_epoch`` (``len(history_["loss"])``), ``initialized_``,
-``_fit_keras_model`` (history keys of metrics other than ``loss`` and ``val_*``
-go through ``scikeras.utils.metric_name``: "mae" -> "mean_absolute_error").
+``_get_compile_kwargs`` and ``_fit_keras_model`` (metric names given as strings
+are compiled with ``keras.metrics.get``, so Keras logs full names; history keys
+other than ``loss`` and ``val_*`` of a model compiled elsewhere go through
+``scikeras.utils.metric_name``: "mae" -> "mean_absolute_error").
 """
 
 import numpy as np
@@ -144,11 +146,33 @@ def test_gap07_history_full_metric_names(regression, dense_builder):
         dense_builder, loss="mse", metrics=["mae", "mse"], validation_split=0.2, epochs=2, verbose=0
     ).fit(X, y)
 
-    # training keys normalised by scikeras.utils.metric_name; loss and val_* keys as Keras logs them
-    expected = {"loss", "mean_absolute_error", "mean_squared_error", "val_loss", "val_mae", "val_mse"}
+    # the wrapper compiles "mae" as keras.metrics.get("mae"), so Keras logs the full names
+    expected = {
+        "loss",
+        "mean_absolute_error",
+        "mean_squared_error",
+        "val_loss",
+        "val_mean_absolute_error",
+        "val_mean_squared_error",
+    }
     assert expected <= set(reg.history_)
-    assert "mae" not in reg.history_ and "mse" not in reg.history_
+    assert not {"mae", "mse", "val_mae", "val_mse"} & set(reg.history_)
     assert all(len(reg.history_[k]) == 2 for k in expected)
+
+
+def test_gap07_history_names_of_a_model_compiled_by_the_builder(regression, keras):
+    X, y = regression
+
+    def build():
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
+        model.compile(loss="mse", metrics=["mae"])
+        return model
+
+    reg = KerasRegressor(build, epochs=2, verbose=0).fit(X, y)
+
+    # Keras logs "mae"; scikeras renames the training key with scikeras.utils.metric_name
+    assert len(reg.history_["mean_absolute_error"]) == 2
+    assert "mae" not in reg.history_
 
 
 def test_gap07_history_keeps_unknown_and_class_metric_names(binary, dense_builder, keras):

@@ -20,11 +20,19 @@ from sklearn.preprocessing import FunctionTransformer
 from skdl import KerasClassifier, KerasRegressor
 
 
-def test_gap08_default_encoders_are_properties_returning_transformers():
-    for est in (KerasClassifier(loss="binary_crossentropy"), KerasRegressor()):
-        for name in ("target_encoder", "feature_encoder"):
+def test_gap08_default_encoders_are_properties_returning_transformers(binary, dense_builder):
+    X, y = binary
+    # scikeras' classifier target_encoder reads classes_, so it exists once fit has run
+    clf = KerasClassifier(dense_builder, loss="binary_crossentropy", epochs=1, verbose=0).fit(X, y)
+    for est, names in (
+        (KerasRegressor(), ("target_encoder", "feature_encoder")),
+        (KerasClassifier(), ("feature_encoder",)),
+        (clf, ("target_encoder", "feature_encoder")),
+    ):
+        for name in names:
             enc = getattr(est, name)
             assert all(hasattr(enc, m) for m in ("fit", "transform", "inverse_transform")), (type(est), name)
+            assert enc is not getattr(est, name)  # a fresh, unfitted transformer each time
 
 
 def test_gap08_default_classifier_target_encoder_round_trip(binary, dense_builder):
