@@ -121,3 +121,20 @@ def test_gap02_batch_size_none_uses_keras_default(binary, dense_builder, recorde
 
     assert clf.get_params()["batch_size"] is None
     assert recorder_cls.count("train_batch") == int(np.ceil(len(X) / 32))  # Keras' default of 32
+
+
+def test_gap02_builder_parameter_named_learning_rate_reaches_builder(binary, keras):
+    """scikeras has no ``learning_rate`` parameter: ``learning_rate=`` is a user keyword for the builder."""
+    X, y = binary
+    seen = {}
+
+    def build(learning_rate, meta):
+        seen["learning_rate"] = learning_rate
+        model = keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=learning_rate))
+        return model
+
+    clf = KerasClassifier(build, learning_rate=0.03, epochs=1, verbose=0).fit(X, y)
+
+    assert seen == {"learning_rate": 0.03}
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.03)

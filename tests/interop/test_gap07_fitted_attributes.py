@@ -57,8 +57,17 @@ def test_gap07_classifier_meta_keys(multiclass, meta_recorder):
     assert CLASSIFIER_META_KEYS <= set(meta_recorder.seen)
     meta = meta_recorder.seen
     assert meta["target_type_"] == "multiclass" and meta["n_classes_"] == 3
-    assert meta["n_outputs_"] == 1 and meta["n_outputs_expected_"] == 1
+    assert meta["n_outputs_expected_"] == 1
     assert meta["y_ndim_"] == 1 and meta["y_dtype_"] == np.int64
+
+
+def test_gap07_meta_n_outputs_is_target_columns(multiclass, meta_recorder):
+    """scikeras: meta["n_outputs_"] is 1 for any single-column classification target
+    (ClassifierLabelEncoder.n_outputs_), not the number of output units."""
+    X, y = multiclass
+    KerasClassifier(meta_recorder, loss="sparse_categorical_crossentropy", epochs=1, verbose=0).fit(X, y)
+
+    assert meta_recorder.seen["n_outputs_"] == 1
 
 
 def test_gap07_regressor_meta_keys(regression, meta_recorder):
