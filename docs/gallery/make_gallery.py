@@ -162,9 +162,11 @@ def main():
     for kind in disp.available_kinds():
         save(disp.plot(kind=kind), f"search_{kind}.png")
 
-    # The HTML report (not committed: it embeds every figure).
-    report = make_report(digits, Xd_te, yd_te, search=study, path=os.path.join(tempfile.gettempdir(), "skdl_gallery_report.html"),
-                         title="optdigits MLP evaluation report")
+    # The HTML report and its JSON twin (not committed: the page embeds every figure).
+    out = tempfile.gettempdir()
+    report = make_report(digits, Xd_te, yd_te, search=study, title="optdigits MLP evaluation report",
+                         path=os.path.join(out, "skdl_gallery_report.html"),
+                         json_path=os.path.join(out, "skdl_gallery_report.json"))
     print(report)
 
 

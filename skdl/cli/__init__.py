@@ -14,9 +14,11 @@ one line on stderr; 2 a bad command line; 130 interrupted with Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
+import re
 import sys
 import warnings
 
@@ -51,65 +53,132 @@ def select_backend() -> str | None:
     return None
 
 
-# What TensorFlow's C++ runtime prints to stderr while it loads, before absl
-# logging is initialised (so TF_CPP_MIN_LOG_LEVEL cannot silence it): start-up
-# notices, not problems.
-_STARTUP_NOISE = (
-    "All log messages before absl::InitializeLog() is called",
-    "cudart_stub.cc",
-    "cpu_feature_guard.cc",
-    "To enable the following instructions",
-    "rebuild TensorFlow with the appropriate compiler flags",
-    # device discovery on a machine without a CUDA driver (TensorFlow then runs
-    # on the CPU, which the command's summary names)
-    "failed call to cuInit",
-)
+# Notices whose first characters are not absl's "I0000 " prefix.
+_NOTICE_STARTS = ("WARNING: All log messages", "To enable the following")
+
+
+class filtered_stderr:
+    """Filter TensorFlow's start-up notices out of file descriptor 2 while active.
+
+    TensorFlow's native libraries write lines such as "oneDNN custom
+    operations are on" or "Could not find cuda drivers on your machine"
+    straight to file descriptor 2, before absl logging is initialised (so
+    ``TF_CPP_MIN_LOG_LEVEL`` cannot silence them), and not only while
+    TensorFlow is imported: a second library loaded at the first fit prints
+    the oneDNN notice again, and worker processes of ``tune --workers``
+    (which inherit the descriptor) print their own. The CLI owns its process,
+    so for the whole command the descriptor is a pipe read by a thread that
+    writes every other byte back at once (progress bars included) and drops
+    the lines :func:`without_startup_noise` names (the library's
+    :data:`skdl.training.runtime.STARTUP_NOISE`). Where stderr has no
+    descriptor (an in-process caller's stream) nothing is changed. Nested
+    uses are no-ops.
+    """
+
+    _active = False
+
+    def __init__(self) -> None:
+        self._fd = None
+
+    def __enter__(self) -> "filtered_stderr":
+        if filtered_stderr._active:
+            return self
+        try:
+            fd = sys.stderr.fileno()
+        except (AttributeError, OSError, ValueError):
+            return self
+        import threading
+
+        # resolved here, not in the thread (an import there could wait on a
+        # lock the main thread holds while it writes to a full pipe)
+        from skdl.training.runtime import STARTUP_NOISE
+
+        self._noise = STARTUP_NOISE
+        sys.stderr.flush()
+        self._fd, self._saved = fd, os.dup(fd)
+        read_end, write_end = os.pipe()
+        os.dup2(write_end, fd)
+        os.close(write_end)
+        self._read_end = read_end
+        self._thread = threading.Thread(target=self._pump, name="skdl-stderr-filter", daemon=True)
+        self._thread.start()
+        filtered_stderr._active = True
+        return self
+
+    def _pump(self) -> None:
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(self._read_end, 1 << 16)
+            except OSError:
+                chunk = b""
+            if chunk:
+                pending += chunk
+            # Complete lines are filtered; a partial line is written at once
+            # unless it may be the start of a notice (progress bars redraw
+            # with "\r" and no newline, and must not wait).
+            cut = pending.rfind(b"\n") + 1
+            text, pending = pending[:cut], pending[cut:]
+            if pending and (not chunk or not _may_be_notice(pending)):
+                text, pending = text + pending, b""
+            if text:
+                kept = "".join(line for line in text.decode("utf-8", errors="replace").splitlines(True)
+                               if not any(n in line for n in self._noise))
+                if kept:
+                    try:
+                        os.write(self._saved, kept.encode("utf-8"))
+                    except OSError:
+                        pass
+            if not chunk:
+                return
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is None:
+            return
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(self._saved, self._fd)  # closes this process's write end of the pipe
+        self._thread.join(timeout=5)  # EOF once children holding it have exited
+        os.close(self._read_end)
+        os.close(self._saved)
+        self._fd = None
+        filtered_stderr._active = False
+
+
+def _may_be_notice(partial: bytes) -> bool:
+    """Whether an unfinished line could still become a TensorFlow notice."""
+    head = partial.decode("utf-8", errors="replace")
+    if re.match(r"[IWEF](\d{0,3}$|\d{4})", head):  # absl's "I0000 00:00:..." prefix
+        return True
+    return any(start.startswith(head) or head.startswith(start) for start in _NOTICE_STARTS)
 
 
 def import_backend_quietly() -> None:
     """Import Keras and its backend with TensorFlow's start-up notices filtered out.
 
-    TensorFlow's native libraries write lines such as "Could not find cuda
-    drivers on your machine" straight to file descriptor 2 while they load and
-    discover devices. The CLI owns its process, so it captures that descriptor
-    during the import and a first operation, and writes back every line that
-    is not one of those notices. Where stderr has no descriptor (an in-process
-    caller's stream), Keras is imported as is.
+    See :class:`filtered_stderr`; the first operation is run as well, since
+    it discovers the devices (and prints about CUDA).
     """
     if "keras" in sys.modules:
         return
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        fd = None
-    from skdl.training._backend import get_keras  # sets TF's log level and thread budget
+    from skdl.training.runtime import get_keras  # sets TF's log level and thread budget
 
-    if fd is None:
-        get_keras()
-        return
-    import tempfile
-
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), fd)
-        try:
-            get_keras().ops.zeros(())  # the first operation discovers the devices
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, fd)
-            os.close(saved)
-            captured.seek(0)
-            kept = without_startup_noise(captured.read().decode("utf-8", errors="replace"))
-            if kept:
-                sys.stderr.write(kept)
-                sys.stderr.flush()
+    with filtered_stderr():
+        get_keras().ops.zeros(())
 
 
-def without_startup_noise(text: str) -> str:
-    """``text`` without TensorFlow's start-up notices (and blank lines)."""
+def without_startup_noise(text: str, *, keep_blank: bool = False) -> str:
+    """``text`` without TensorFlow's start-up notices (and blank lines, unless ``keep_blank``).
+
+    The notices are :data:`skdl.training.runtime.STARTUP_NOISE`, the list the
+    library's quiet Keras import uses too.
+    """
+    from skdl.training.runtime import STARTUP_NOISE
+
     return "".join(line for line in text.splitlines(keepends=True)
-                   if line.strip() and not any(n in line for n in _STARTUP_NOISE))
+                   if (keep_blank or line.strip()) and not any(n in line for n in STARTUP_NOISE))
 
 
 def _error_line(prog: str, exc: BaseException) -> str:
@@ -162,15 +231,23 @@ def main(argv: list[str] | None = None) -> int:
 
         install_warning_display()
         try:
-            if args.command in ("tune", "train", "predict"):
-                import_backend_quietly()
-            handler = getattr(importlib.import_module(module_name), func_name)
-            return int(handler(args) or EXIT_OK)
+            # Keras is imported by the command once its arguments, files and
+            # columns are checked (a typo is reported in a second, not after
+            # TensorFlow's 5 s start-up); its native notices are filtered out.
+            with filtered_stderr() if args.command in ("tune", "train", "predict", "report") \
+                    else contextlib.nullcontext():
+                handler = getattr(importlib.import_module(module_name), func_name)
+                return int(handler(args) or EXIT_OK)
         except KeyboardInterrupt:
             print(f"\n{prog}: interrupted.", file=sys.stderr)
             return EXIT_INTERRUPTED
         except Exception as exc:  # every error becomes one line, unless --traceback
             if args.traceback:
                 raise
+            from skdl.cli._common import UsageError
+
+            if isinstance(exc, UsageError):  # a bad command line, as argparse reports one
+                print(f"{_error_line(prog, exc)} (see '{prog} --help')", file=sys.stderr)
+                return EXIT_USAGE
             print(_error_line(prog, exc), file=sys.stderr)
             return EXIT_ERROR

@@ -10,15 +10,15 @@ import json
 import os
 import re
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
+from skdl.utils import atomic_write_text
+
 __all__ = [
     "CLIError",
-    "atomic_write_bytes",
-    "atomic_write_text",
+    "UsageError",
     "describe_error",
     "install_warning_display",
     "keras_backend",
@@ -28,7 +28,13 @@ __all__ = [
 
 
 class CLIError(Exception):
-    """A problem the user can fix; its message is printed as one line."""
+    """A problem the user can fix; its message is printed as one line (exit status 1)."""
+
+
+class UsageError(CLIError):
+    """A bad command line that argparse cannot see: an unknown name given to a flag,
+    a flag without the one it needs, two flags that exclude each other (exit status 2,
+    like argparse's own errors)."""
 
 
 # Errors whose message already says what is wrong: printed as is. Anything
@@ -60,48 +66,34 @@ def _first_line(message: Any) -> str:
 
 
 def install_warning_display() -> None:
-    """Show warnings as ``skdl: warning: <first line>``, not Python's two-line form.
+    """Show warnings as ``skdl: warning: <first line>``, not Python's two-line form, each once.
 
     Must be called inside ``warnings.catch_warnings()`` (``main`` does), so
     the filters and the display are restored afterwards.
     """
-    from skdl.exceptions import ConvergenceWarning
+    shown = set()
 
     def show(message, category, filename, lineno, file=None, line=None):
-        print(f"skdl: warning: {_first_line(message)}", file=sys.stderr, flush=True)
+        # Every fold of every trial that uses all its epochs warns; the summary
+        # and the report's history section say the same once. (Matched by
+        # name, so that scikit-learn is not imported before the arguments are
+        # checked.)
+        if any(c.__name__ == "ConvergenceWarning" for c in getattr(category, "__mro__", ())):
+            return
+        # Once per command: Python's own "once per location" registry is reset
+        # whenever a library enters warnings.catch_warnings() (sklearn and
+        # Keras do, e.g. between predict and predict_proba).
+        text = f"skdl: warning: {_first_line(message)}"
+        if text not in shown:
+            shown.add(text)
+            print(text, file=sys.stderr, flush=True)
 
     warnings.showwarning = show
     warnings.simplefilter("default")
-    # Every fold of every trial that uses all its epochs warns; the summary and
-    # the report's history section say the same once.
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", message=".*ExperimentalWarning.*")
     warnings.filterwarnings("ignore", module="optuna.*")
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
-
-    A reader (or a run killed half-way) never sees a half-written file.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """:func:`atomic_write_bytes` for UTF-8 text."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def write_json(path: str | os.PathLike, data: dict) -> Path:
@@ -134,7 +126,7 @@ def to_jsonable(value: Any) -> Any:
 
 def keras_backend() -> str:
     """The backend Keras runs on (imports Keras)."""
-    from skdl.training._backend import backend_name
+    from skdl.training.runtime import backend_name
 
     return backend_name()
 
@@ -169,6 +161,21 @@ def fmt(value: Any, digits: int = 4) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}g}" if abs(value) >= 1e4 or (value and abs(value) < 1e-3) else f"{value:.{digits}f}"
     return str(value)
+
+
+def fmt_param(value: Any) -> str:
+    """A hyperparameter value as echoed to the user: floats with 4 significant digits.
+
+    >>> fmt_param(0.0007761234), fmt_param([64, 32]), fmt_param("adam")
+    ('0.0007761', '[64, 32]', 'adam')
+    """
+    if isinstance(value, bool) or not isinstance(value, (float, list, tuple)):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    inner = ", ".join(fmt_param(v) for v in value)
+    return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (
+        f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
 
 
 def display_path(path: str | os.PathLike) -> str:

@@ -7,11 +7,10 @@ same raw CSV columns later.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from skdl.cli._common import CLIError
+from skdl.cli._common import CLIError, UsageError
 
 __all__ = ["Data", "describe_source", "load_data", "make_pipeline", "split"]
 
@@ -67,14 +66,14 @@ def load_data(args, *, task: str | None = None) -> Data:
     """
     if getattr(args, "dataset", None):
         if getattr(args, "target", None):
-            raise CLIError("--target is for --csv; a --dataset has its own target.")
+            raise UsageError("--target is for --csv; a --dataset has its own target.")
         data = _load_named(args.dataset)
     elif getattr(args, "csv", None):
         if not args.target:
-            raise CLIError(f"--csv {args.csv} needs --target COLUMN: the column to predict.")
+            raise UsageError(f"--csv {args.csv} needs --target COLUMN: the column to predict.")
         data = _load_csv(args.csv, _parse_target(args.target), sep=args.sep, drop=args.drop)
     else:  # argparse requires one of them where it matters
-        raise CLIError("no data: pass --dataset NAME or --csv PATH --target COLUMN.")
+        raise UsageError("no data: pass --dataset NAME or --csv PATH --target COLUMN.")
     _decide_task(data, task if task is not None else getattr(args, "task", None))
     _check_target(data)
     return data
@@ -86,6 +85,11 @@ def _load_named(name: str) -> Data:
 
     from skdl.datasets import fetch_dataset
 
+    from skdl.datasets._catalog import all_names, dataset_key, unknown_name_message
+
+    if dataset_key(name) not in all_names():  # before anything is loaded or downloaded
+        raise UsageError(f"--dataset: {unknown_name_message('dataset', name, all_names())} "
+                         "See 'skdl datasets'.")
     try:
         bunch = fetch_dataset(name, as_frame=True)
     except ValueError as exc:
@@ -245,21 +249,17 @@ def make_pipeline(data: Data, estimator):
 
     CSV columns get :func:`skdl.datasets.make_preprocessor` (imputation,
     scaling, one-hot encoding; ID-like and constant columns left out with a
-    warning). Datasets' numeric columns are standardised and all kept, so an
-    image keeps its shape for a CNN.
+    warning). Datasets' columns go through
+    :func:`skdl.datasets.numeric_pipeline` (text cells that are not numbers
+    become missing, then imputed; standardised) and are all kept, so an image
+    keeps its shape for a CNN and ``skdl predict`` treats a stray cell the
+    same way for both.
     """
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
+
+    from skdl.datasets import make_preprocessor, numeric_pipeline
 
     if "csv" in data.source:
-        from skdl.datasets import make_preprocessor
+        return Pipeline([("preprocess", make_preprocessor(data.X)), ("model", estimator)])
+    return Pipeline([("preprocess", numeric_pipeline(keep_empty_features=True)), ("model", estimator)])
 
-        pre = make_preprocessor(data.X)
-        return Pipeline([("preprocess", pre), ("model", estimator)])
-    return Pipeline([("scale", StandardScaler()), ("model", estimator)])
-
-
-def did_you_mean(name: str, options) -> str:
-    """`` Did you mean 'x'?`` or ``''``."""
-    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from skdl.cli._common import CLIError
-from skdl.cli._data import Data, did_you_mean
+from skdl.cli._common import CLIError, UsageError
+from skdl.cli._data import Data
+from skdl.utils import did_you_mean
 
 __all__ = ["make_estimator", "parse_set_params", "read_params_file", "search_space"]
 
@@ -76,7 +77,7 @@ def make_estimator(
     if name in _registered():
         cls = est.KerasClassifier if classification else est.KerasRegressor
         return cls(model=name, optimizer="adam", learning_rate=1e-3, **common), "keras"
-    raise CLIError(
+    raise UsageError(
         f"unknown --model {model!r}; expected one of {model_names()}.{did_you_mean(name, model_names())}"
     )
 
@@ -127,7 +128,7 @@ def parse_set_params(items: list[str]) -> dict:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise CLIError(f"--set expects KEY=VALUE (e.g. --set learning_rate=0.01); got {item!r}.")
+            raise UsageError(f"--set expects KEY=VALUE (e.g. --set learning_rate=0.01); got {item!r}.")
         out[key] = _yaml_value(value.strip())
     return out
 
@@ -177,7 +178,7 @@ def route(params: dict, pipeline) -> dict:
             "model", "optimizer", "loss", "compile", "fit", "callbacks", "lr_schedule")
         if full not in valid and not routed_ok:
             name = type(pipeline.named_steps[STEP]).__name__
-            raise CLIError(
+            raise UsageError(
                 f"unknown hyperparameter {key!r} for {name}.{did_you_mean(base, model_params)} "
                 f"Its hyperparameters: {', '.join(sorted(model_params))}."
             )

@@ -18,8 +18,8 @@ exit status: 0 success, 1 a problem with the data, a file or the run
 (one line on stderr says which), 2 a bad command line, 130 interrupted
 (Ctrl-C; a search keeps its finished trials and can be resumed).
 
-Keras backend: JAX when installed and KERAS_BACKEND is unset, else
-KERAS_BACKEND (or Keras's default). See docs/cli.md.
+Keras backend: KERAS_BACKEND when set, else TensorFlow when installed,
+else JAX. See docs/cli.md.
 """
 
 

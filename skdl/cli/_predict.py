@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from skdl.cli._common import CLIError, atomic_write_text, display_path
-from skdl.cli._data import did_you_mean
+from skdl.cli._common import CLIError, UsageError, display_path
 from skdl.cli._saved import load_model, read_rows
+from skdl.utils import atomic_write_text, did_you_mean
 
 __all__ = ["run"]
 
@@ -48,7 +48,7 @@ def run(args) -> int:
                        f"{did_you_mean(unknown[0], frame.columns)}")
     model = load_model(args.model)
     if args.proba and not hasattr(model, "predict_proba"):
-        raise CLIError(f"--proba needs a classifier; {type(model).__name__} predicts numbers.")
+        raise UsageError(f"--proba needs a classifier; {type(model).__name__} predicts numbers.")
     X = feature_frame(model, frame, source=args.csv)
     out = frame[args.keep].copy() if args.keep else pd.DataFrame(index=frame.index)
     out["prediction"] = model.predict(X)

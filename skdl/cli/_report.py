@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from skdl.cli._common import CLIError, atomic_write_text, display_path, fmt, print_table
+from skdl.cli._common import CLIError, UsageError, display_path, fmt, print_table
 from skdl.cli._data import Data, describe_source, load_data, split
 from skdl.cli._saved import load_model, load_summary
+from skdl.cli._run import write_report_files
+from skdl.utils import did_you_mean
 
 __all__ = ["run"]
 
@@ -33,8 +34,6 @@ def _open_study(storage_url: str, name: str | None):
                            "choose one with --study NAME.")
         name = names[0]
     elif name not in names:
-        from skdl.cli._data import did_you_mean
-
         raise CLIError(f"no study {name!r} in {storage_url}; its studies: "
                        f"{', '.join(map(repr, names))}.{did_you_mean(name, names)}")
     return optuna.load_study(study_name=name, storage=storage)
@@ -56,7 +55,7 @@ def _report_study(args) -> int:
     study = _open_study(args.storage, args.study)
     report = study_report(study, storage_url=args.storage)
     output = Path(args.output or "study_report.html")
-    atomic_write_text(output, report.to_html())
+    _, json_path = write_report_files(report, output)
     overview = report.tables["search_overview"]
     rows = [(str(k), fmt(v) if isinstance(v, float) else str(v)) for k, v in overview.items()]
     try:
@@ -69,7 +68,7 @@ def _report_study(args) -> int:
         pass
     print(f"Study {study.study_name!r}:")
     print_table(rows)
-    print(f"Wrote {display_path(output)}")
+    print(f"Wrote {display_path(output)} and {display_path(json_path)}")
     return 0
 
 
@@ -133,13 +132,13 @@ def _report_model(args) -> int:
                          title=f"skdl report: {data.name}, {name}",
                          target_names=target_names_for(data, model))
     output = Path(args.output or "report.html")
-    atomic_write_text(output, report.to_html())
+    _, json_path = write_report_files(report, output)
     print(f"Evaluated {name} on {what}:")
     key = "classification_summary" if "classification_summary" in report.tables else "regression_report"
     table = report.tables[key]
     values = table if key == "classification_summary" else table.iloc[:, 0]
     print_table([(str(k), fmt(float(v))) for k, v in list(values.items())[:6]])
-    print(f"Wrote {display_path(output)}")
+    print(f"Wrote {display_path(output)} and {display_path(json_path)}")
     return 0
 
 
@@ -147,13 +146,12 @@ def run(args) -> int:
     """Run ``skdl report`` (see ``skdl report --help``)."""
     if args.storage:
         if args.model or args.dataset or args.csv:
-            raise CLIError("give either MODEL (with optional data) or --storage URL for a study "
-                           "report, not both.")
+            raise UsageError("give either MODEL (with optional data) or --storage URL for a study "
+                             "report, not both.")
         return _report_study(args)
     if args.study:
-        raise CLIError("--study needs --storage URL (where the study lives).")
+        raise UsageError("--study needs --storage URL (where the study lives).")
     if not args.model:
-        print("skdl report: error: give MODEL (a model.joblib or a run directory), or --storage URL "
-              "for a study report (see 'skdl report --help')", file=sys.stderr)
-        return 2
+        raise UsageError("give MODEL (a model.joblib or a run directory), or --storage URL for a "
+                         "study report.")
     return _report_model(args)

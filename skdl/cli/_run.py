@@ -10,8 +10,7 @@ from typing import Any
 
 from skdl.cli._common import (
     CLIError,
-    atomic_write_bytes,
-    atomic_write_text,
+    UsageError,
     display_path,
     fmt,
     keras_backend,
@@ -26,9 +25,11 @@ from skdl.cli._models import (
     parse_set_params,
     route,
 )
+from skdl.utils import atomic_write_bytes, atomic_write_text, did_you_mean
 
 MODEL_FILE = "model.joblib"
 REPORT_FILE = "report.html"
+REPORT_JSON_FILE = "report.json"
 SUMMARY_FILE = "summary.json"
 TRIALS_FILE = "trials.csv"
 
@@ -63,11 +64,9 @@ def check_scoring_name(name: str | None, task: str) -> str:
         return default_scoring(task)
     from sklearn.metrics import get_scorer_names
 
-    from skdl.cli._data import did_you_mean
-
     names = get_scorer_names()
     if name not in names:
-        raise CLIError(
+        raise UsageError(
             f"unknown --scoring {name!r}.{did_you_mean(name, names)} Common choices: accuracy, "
             "balanced_accuracy, f1_macro, roc_auc_ovr, neg_log_loss (classification); r2, "
             "neg_mean_absolute_error, neg_root_mean_squared_error (regression)."
@@ -80,8 +79,11 @@ def prepare(args, *, default_epochs: int, extra_params: dict | None = None) -> R
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CLIError(f"--out {args.out} exists and is not a directory.")
+    given_scoring = getattr(args, "scoring", None)
+    if given_scoring is not None:
+        check_scoring_name(given_scoring, "")  # a typo is reported before the data is read
     data = load_data(args)
-    scoring = check_scoring_name(getattr(args, "scoring", None), data.task)
+    scoring = check_scoring_name(given_scoring, data.task)
     say_data(data)
     X_train, X_test, y_train, y_test = split(data, test_size=args.test_size, seed=args.seed)
     cv = getattr(args, "cv", None)
@@ -167,15 +169,27 @@ def target_names_for(data: Data, pipeline) -> list | None:
         return None
 
 
+def write_report_files(report, html_path: str | os.PathLike) -> tuple[Path, Path]:
+    """``report.html`` and its JSON twin (the same numbers, ``Report.to_json()``) next to it."""
+    html_path = Path(html_path)
+    json_path = html_path.with_suffix(".json")
+    atomic_write_text(json_path, report.to_json() + "\n")
+    return atomic_write_text(html_path, report.to_html()), json_path
+
+
 def write_report(pipeline, run: Run, *, title: str, search=None, cv_results=None) -> Path:
-    """The HTML report of the fitted pipeline on the test split, written atomically."""
+    """The HTML report of the fitted pipeline on the test split and its JSON twin, atomically.
+
+    Returns the HTML path; the JSON file is ``report.json`` beside it.
+    """
     from skdl.reporting import make_report
 
     report = make_report(
         pipeline, run.X_test, run.y_test, search=search, cv_results=cv_results, path=None,
         title=title, target_names=target_names_for(run.data, pipeline),
     )
-    return atomic_write_text(run.out / REPORT_FILE, report.to_html())
+    html, _ = write_report_files(report, run.out / REPORT_FILE)
+    return html
 
 
 def save_model(pipeline, out: Path) -> Path:
@@ -229,13 +243,18 @@ def base_summary(run: Run, command: str) -> dict:
 
 
 def finish_summary(summary: dict, run: Run, files: dict) -> None:
+    if "report" in files:  # written with it by write_report
+        files = {**files, "report_json": Path(files["report"]).with_suffix(".json")}
     summary["files"] = {k: os.path.basename(v) for k, v in files.items()}
     summary["elapsed_seconds"] = round(time.time() - run.started, 1)
     write_json(run.out / SUMMARY_FILE, summary)
 
 
 def print_outputs(run: Run, files: dict[str, Path]) -> None:
-    names = ", ".join(os.path.basename(p) for p in files.values())
+    paths = list(files.values())
+    if "report" in files:
+        paths.insert(paths.index(files["report"]) + 1, Path(files["report"]).with_suffix(".json"))
+    names = ", ".join(os.path.basename(p) for p in paths)
     print(f"Wrote {names} to {display_path(run.out)}/", flush=True)
     if "report" in files:
         print(f"Open the report: {display_path(files['report'])}", flush=True)

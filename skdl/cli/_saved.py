@@ -24,9 +24,42 @@ def resolve_model_path(path: str) -> Path:
     return p
 
 
+# How the files skdl writes begin: a pickle (protocol 2+), joblib's compressed
+# forms (zlib, gzip, bz2, xz, lzma, lz4) and estimator.save()'s zip archive.
+_MODEL_MAGIC = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x5d\x00\x00", b"\x04\x22\x4d\x18",
+                b"PK\x03\x04")
+
+
+def _not_a_model(p: Path, why: str) -> CLIError:
+    return CLIError(
+        f"{p} is not a skdl model file ({why}): expected the model.joblib that 'skdl tune' or "
+        "'skdl train' writes (or its run directory), or a file saved with estimator.save()."
+    )
+
+
+def check_model_file(p: Path) -> None:
+    """Refuse a file that cannot be a saved model, before anything heavy is imported."""
+    with open(p, "rb") as fh:
+        head = fh.read(512)
+    if not head:
+        raise _not_a_model(p, "it is empty")
+    if head.startswith(_MODEL_MAGIC):
+        return
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _not_a_model(p, f"it starts with the bytes {head[:8]!r}") from None
+    first = text.splitlines()[0][:60] if text.strip() else ""
+    looks_csv = any(sep in first for sep in (",", ";", "\t"))
+    why = "it is a text file" + (f" that looks like a CSV ({first!r}...); is it the --csv?" if looks_csv
+                                 else f" starting {first!r}")
+    raise _not_a_model(p, why)
+
+
 def load_model(path: str):
     """The fitted Pipeline (joblib) or skdl estimator (``skdl.load`` format)."""
     p = resolve_model_path(path)
+    check_model_file(p)
     import zipfile
 
     if zipfile.is_zipfile(p):  # the one-file format of estimator.save()
@@ -39,8 +72,11 @@ def load_model(path: str):
 
     try:
         model = joblib.load(p)
+    except (ModuleNotFoundError, AttributeError) as exc:  # pickled by code this install lacks
+        raise CLIError(f"cannot load the model in {p}: it needs {exc} (was it saved by another "
+                       "version of skdl or its dependencies?)") from None
     except Exception as exc:  # pickle errors have many types
-        raise CLIError(f"cannot load a model from {p}: {type(exc).__name__}: {exc}") from None
+        raise _not_a_model(p, f"{type(exc).__name__}: {str(exc)[:200]}") from None
     if not hasattr(model, "predict"):
         raise CLIError(f"{p} holds a {type(model).__name__}, not a fitted model.")
     return model

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from skdl.cli._common import fmt, print_table
+from skdl.cli._common import fmt, fmt_param, print_table
 from skdl.cli._models import STEP, read_params_file, strip_prefix
 from skdl.cli._run import (
     SUMMARY_FILE,
@@ -32,7 +32,7 @@ def run(args) -> int:
     out = run_.out
     final = run_.pipeline.named_steps[STEP]
     print(f"Model: {type(final).__name__} ({args.model}) on Keras backend {run_.backend}"
-          + (f"; {', '.join(f'{k}={v}' for k, v in strip_prefix(run_.fixed).items())}"
+          + (f"; {', '.join(f'{k}={fmt_param(v)}' for k, v in strip_prefix(run_.fixed).items())}"
              if run_.fixed else ", default hyperparameters"), flush=True)
     out.mkdir(parents=True, exist_ok=True)
     summary = base_summary(run_, "train")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from skdl.cli import EXIT_INTERRUPTED
-from skdl.cli._common import CLIError, display_path, fmt, print_table
+from skdl.cli._common import CLIError, display_path, fmt, fmt_param, print_table
 from skdl.cli._data import describe_source
 from skdl.cli._models import STEP, search_space, strip_prefix
 from skdl.cli._run import (
@@ -27,7 +27,6 @@ from skdl.cli._run import (
     test_scores,
     write_report,
 )
-from skdl.tuning import is_counted
 
 DEFAULT_EPOCHS = 30
 FINGERPRINT = "skdl_cli"
@@ -74,7 +73,7 @@ def open_study(storage_url: str, name: str, mark: dict):
     """
     import optuna
 
-    from skdl.tuning import get_storage
+    from skdl.tuning import get_storage, is_counted
 
     try:
         storage = get_storage(storage_url)
@@ -112,6 +111,8 @@ def open_study(storage_url: str, name: str, mark: dict):
 def trial_counts(study) -> dict[str, int]:
     from optuna.trial import TrialState
 
+    from skdl.tuning import is_counted
+
     trials = study.get_trials(deepcopy=False)
     counted = [t for t in trials if is_counted(t)]
     return {
@@ -123,11 +124,11 @@ def trial_counts(study) -> dict[str, int]:
 
 
 def write_trials(study, out: Path) -> Path:
-    """Every trial of the study as CSV (Optuna's trials_dataframe), atomically."""
-    from skdl.cli._common import atomic_write_text
+    """Every trial of the study as CSV (see skdl/cli/_trials.py), atomically."""
+    from skdl.cli._trials import trials_frame
+    from skdl.utils import atomic_write_text
 
-    frame = study.trials_dataframe()
-    return atomic_write_text(out / TRIALS_FILE, frame.to_csv(index=False))
+    return atomic_write_text(out / TRIALS_FILE, trials_frame(study).to_csv(index=False))
 
 
 @contextmanager
@@ -162,12 +163,13 @@ def _duration(seconds: float) -> str:
 def _short_params(params: dict) -> str:
     parts = []
     for k, v in strip_prefix(params).items():
-        parts.append(f"{k}={fmt(v, 3) if isinstance(v, float) else v}")
+        parts.append(f"{k}={fmt_param(v)}")
     return ", ".join(parts)
 
 
 def run(args) -> int:
     """Run ``skdl tune`` (see ``skdl tune --help``)."""
+    run_ = prepare(args, default_epochs=DEFAULT_EPOCHS)  # checks everything before Optuna and Keras
     import numpy as np
     import optuna
     from sklearn.base import clone
@@ -178,7 +180,6 @@ def run(args) -> int:
 
     # Optuna announces every study it creates or loads; the CLI says it once, its way.
     optuna.logging.set_verbosity(optuna.logging.INFO if args.verbose >= 2 else optuna.logging.WARNING)
-    run_ = prepare(args, default_epochs=DEFAULT_EPOCHS)
     out = run_.out
     storage_url = args.storage or default_storage(out)
     space = search_space(run_.pipeline, run_.kind, run_.fixed)
@@ -301,6 +302,6 @@ def run(args) -> int:
     print_outputs(run_, files)
     if counts["failed"]:
         print(f"Note: {counts['failed']} trial(s) failed; their reasons are in trials.csv "
-              "(column user_attrs_fail_reason).", flush=True)
+              "(column reason).", flush=True)
     return 0
 

@@ -7,7 +7,10 @@
   ``$SKDL_DATA``); files already in Keras's cache are reused.
 * :func:`fetch_openml_dataset` - any OpenML dataset by name or id.
 * :func:`load_csv`, :func:`make_preprocessor`, :func:`infer_task` - any CSV
-  file to a target, a preprocessing ColumnTransformer and a task.
+  file to a target, a preprocessing ColumnTransformer and a task;
+  :func:`numeric_columns` and :func:`coerce_numbers` are the one rule for
+  which columns hold numbers (a few stray text cells become missing values,
+  with a warning).
 * :func:`list_datasets` - what exists, its size and whether it is cached.
 
 Importing this package does not import Keras or TensorFlow.
@@ -20,7 +23,16 @@ from skdl.datasets._base import (
     get_data_home,
 )
 from skdl.datasets._bundled import load_dataset
-from skdl.datasets._csv import infer_task, load_csv, make_preprocessor, read_table
+from skdl.datasets._csv import (
+    NUMERIC_SHARE,
+    coerce_numbers,
+    infer_task,
+    load_csv,
+    make_preprocessor,
+    numeric_columns,
+    numeric_pipeline,
+    read_table,
+)
 from skdl.datasets._fetch import fetch_dataset, list_datasets
 from skdl.datasets._images import read_idx
 from skdl.datasets._openml import fetch_openml_dataset
@@ -28,6 +40,8 @@ from skdl.datasets._openml import fetch_openml_dataset
 __all__ = sorted(
     [
         "CSVError",
+        "NUMERIC_SHARE",
+        "coerce_numbers",
         "DataQualityWarning",
         "DatasetUnavailableError",
         "fetch_dataset",
@@ -38,6 +52,8 @@ __all__ = sorted(
         "load_csv",
         "load_dataset",
         "make_preprocessor",
+        "numeric_columns",
+        "numeric_pipeline",
         "read_idx",
         "read_table",
     ]

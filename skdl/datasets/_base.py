@@ -21,6 +21,7 @@ from skdl.exceptions import SkdlError, SkdlWarning
 __all__ = [
     "DataQualityWarning",
     "DatasetUnavailableError",
+    "dataset_key",
     "get_data_home",
 ]
 
@@ -45,6 +46,25 @@ class DataQualityWarning(SkdlWarning):
 
 class CSVError(SkdlError, ValueError):
     """A CSV file could not be turned into a feature table and a target."""
+
+
+# Spellings people type for the same set (after lower-casing).
+_ALIASES = {
+    "fashionmnist": "fashion_mnist",
+    "cifar_10": "cifar10",
+    "cifar_100": "cifar100",
+}
+
+
+def dataset_key(name) -> str:
+    """The catalogue key of a dataset name: ``" Fashion-MNIST"`` -> ``"fashion_mnist"``.
+
+    Case-insensitive; surrounding spaces dropped; ``-`` and spaces read as
+    ``_``; a few alternative spellings (``cifar-10``, ``fashionmnist``)
+    mapped to the catalogue's.
+    """
+    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
+    return _ALIASES.get(key, key)
 
 
 def get_data_home(data_home=None) -> Path:
@@ -211,6 +231,7 @@ def download_file(
                 f"or place a good copy by hand.\n"
                 f"{manual_placement_hint(dataset, all_files, note)}"
             )
+    # the .part file was written with open(): it already has the umask's mode
     os.replace(part, dest)
     return dest
 

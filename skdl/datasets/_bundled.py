@@ -2,83 +2,24 @@
 
 from __future__ import annotations
 
-import difflib
+import importlib.util
 import os
 
-from sklearn import datasets as _skd
-from sklearn.utils import Bunch
+from skdl.datasets._catalog import BUNDLED, DOWNLOADABLE, dataset_key, unknown_name_message
 
-__all__ = ["BUNDLED", "load_dataset"]
-
-# name -> (sklearn loader, task, n_samples, n_features, n_classes, data files,
-# description). The numbers are checked against the loaders in the tests, so
-# list_datasets() can describe a dataset without loading it.
-BUNDLED = {
-    "breast_cancer": dict(
-        loader=_skd.load_breast_cancer,
-        task="classification",
-        n_samples=569,
-        n_features=30,
-        n_classes=2,
-        files=("breast_cancer.csv",),
-        description="Wisconsin diagnostic breast cancer (malignant vs benign)",
-    ),
-    "diabetes": dict(
-        loader=_skd.load_diabetes,
-        task="regression",
-        n_samples=442,
-        n_features=10,
-        n_classes=None,
-        files=("diabetes_data_raw.csv.gz", "diabetes_target.csv.gz"),
-        description="Disease progression one year after baseline",
-    ),
-    "digits": dict(
-        loader=_skd.load_digits,
-        task="classification",
-        n_samples=1797,
-        n_features=64,
-        n_classes=10,
-        image_shape=(8, 8, 1),
-        files=("digits.csv.gz",),
-        description="Optical recognition of handwritten digits, 8x8 (optdigits test part)",
-    ),
-    "iris": dict(
-        loader=_skd.load_iris,
-        task="classification",
-        n_samples=150,
-        n_features=4,
-        n_classes=3,
-        files=("iris.csv",),
-        description="Fisher's iris flowers, 3 species",
-    ),
-    "wine": dict(
-        loader=_skd.load_wine,
-        task="classification",
-        n_samples=178,
-        n_features=13,
-        n_classes=3,
-        files=("wine_data.csv",),
-        description="Chemical analysis of wines from 3 cultivars",
-    ),
-}
-
+__all__ = ["load_dataset"]
 
 def bundled_size(name: str) -> int | None:
     """Bytes the dataset's files take inside scikit-learn's package."""
-    folder = os.path.join(os.path.dirname(_skd.__file__), "data")
+    # found without importing scikit-learn (list_datasets stays quick)
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = os.path.join(list(spec.submodule_search_locations)[0], "datasets", "data")
     try:
         return sum(os.path.getsize(os.path.join(folder, f)) for f in BUNDLED[name]["files"])
     except OSError:
         return None
-
-
-def unknown_name_message(kind: str, name, known) -> str:
-    """'Unknown dataset ...; did you mean ...?' listing the known names."""
-    known = sorted(known)
-    key = str(name).lower().replace("-", "_").replace(" ", "_")
-    close = difflib.get_close_matches(key, known, n=2, cutoff=0.6)
-    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    return f"Unknown {kind} {name!r}; expected one of {known}.{hint}"
 
 
 def load_dataset(name, *, as_frame=False, return_X_y=False):
@@ -126,10 +67,8 @@ def load_dataset(name, *, as_frame=False, return_X_y=False):
     >>> X.reshape(-1, 8, 8, 1).shape
     (1797, 8, 8, 1)
     """
-    key = str(name).lower().replace("-", "_")
+    key = dataset_key(name)
     if key not in BUNDLED:
-        from skdl.datasets._fetch import DOWNLOADABLE
-
         if key in DOWNLOADABLE:
             raise ValueError(
                 f"Dataset {name!r} is not bundled: it is downloaded on first use. "
@@ -137,7 +76,10 @@ def load_dataset(name, *, as_frame=False, return_X_y=False):
             )
         raise ValueError(unknown_name_message("bundled dataset", name, BUNDLED))
     spec = BUNDLED[key]
-    bunch = spec["loader"](as_frame=as_frame)
+    from sklearn import datasets as skd
+    from sklearn.utils import Bunch
+
+    bunch = getattr(skd, spec["loader"])(as_frame=as_frame)
     if return_X_y:
         return bunch.data, bunch.target
     bunch.task = spec["task"]

@@ -1,15 +1,26 @@
 """Any CSV file to (X, y), a preprocessing ColumnTransformer, and task inference.
 
-The rules here are the ones a course exercise applies by hand: sniff the
-separator (Spanish spreadsheets export ``;`` with decimal commas), impute and
-scale numbers, one-hot encode everything else, and never silently train on a
-row-number or a constant column.
+The rules here are the ones a data-science exercise applies by hand: sniff
+the separator (Spanish spreadsheets export ``;`` with decimal commas), impute
+and scale numbers, one-hot encode everything else, and never silently train on
+a row-number or a constant column.
+
+**Which columns are numbers.** A column is numeric when at least
+:data:`NUMERIC_SHARE` (95 %) of its non-missing cells parse as numbers. Its
+other cells (``"abc"``, ``"??"``, ``"n/a!"``: typing slips, export
+artefacts) become missing values, reported in one
+:class:`~skdl.datasets.DataQualityWarning` per column with the count and a
+few examples, instead of turning the column into hundreds of one-hot
+categories. The rule lives in :func:`numeric_columns` and
+:func:`coerce_numbers`; :func:`load_csv` applies it when reading and the
+preprocessor of :func:`make_preprocessor` applies it again to every table it
+transforms, so a saved Pipeline given raw rows at prediction time treats a
+bad cell as missing (and imputes it) rather than failing the whole batch.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
 import gzip
 import re
 import warnings
@@ -20,8 +31,12 @@ import numpy as np
 import pandas as pd
 
 from skdl.datasets._base import CSVError, DataQualityWarning
+from skdl.utils import did_you_mean
 
-__all__ = ["infer_task", "load_csv", "make_preprocessor"]
+__all__ = [
+    "NUMERIC_SHARE", "coerce_numbers", "infer_task", "load_csv", "make_preprocessor",
+    "numeric_columns", "numeric_pipeline",
+]
 
 _SEPARATORS = ("\t", ";", "|", ",")  # checked in this order, see _sniff_sep
 _SAMPLE_BYTES = 64 * 1024
@@ -29,6 +44,11 @@ _SAMPLE_BYTES = 64 * 1024
 MAX_INTEGER_CLASSES = 20
 # ID detection needs enough rows for "every value unique" to mean something.
 MIN_ROWS_FOR_ID = 10
+#: A text column is numeric when at least this share of its non-missing cells
+#: parse as numbers; the other cells become missing values (with a warning).
+NUMERIC_SHARE = 0.95
+# Examples of unparseable cells shown in the warning.
+_N_EXAMPLES = 3
 _ID_NAME = re.compile(
     r"(^id$|^id[_\s.-]|[_\s.-]id$|[a-z]Id$|[a-z]ID$|^idx$|^index$|^unnamed: 0$|uuid|guid)",
 )
@@ -167,7 +187,9 @@ def read_table(path, sep=None, *, decimal=None, encoding=None, na_values=None, *
         c for c in frame.columns
         if isinstance(c, str) and c.startswith("Unnamed: ") and frame[c].isna().all()
     ]
-    return frame.drop(columns=junk)
+    frame = frame.drop(columns=junk)
+    frame.attrs["decimal"] = decimal  # the preprocessor parses text cells the same way
+    return frame
 
 
 def _did_you_mean(name, options) -> str:
@@ -176,15 +198,207 @@ def _did_you_mean(name, options) -> str:
     key = str(name).lower().strip()
     if key in lower:
         return f" Did you mean {lower[key]!r}? (names are case-sensitive)"
-    close = difflib.get_close_matches(str(name), options, n=3, cutoff=0.6)
-    close = close or [lower[c] for c in difflib.get_close_matches(key, list(lower), n=3, cutoff=0.6)]
-    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return did_you_mean(name, options, n=3)
 
 
 def _column_list(columns, limit=30) -> str:
     shown = ", ".join(repr(str(c)) for c in list(columns)[:limit])
     more = f", ... ({len(columns) - limit} more)" if len(columns) > limit else ""
     return shown + more
+
+
+# ------------------------------------------------------------ numeric columns
+def _is_text(col: pd.Series) -> bool:
+    """Object or string cells: the only dtype whose cells may fail to parse."""
+    return (pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)) and not isinstance(
+        col.dtype, pd.CategoricalDtype
+    )
+
+
+def _parse(col: pd.Series, decimal: str = ".") -> np.ndarray:
+    """``col`` as float64; cells that are not numbers (and missing ones) are NaN."""
+    if _is_numeric(col):
+        return col.to_numpy(dtype=float, na_value=np.nan)
+    if pd.api.types.is_bool_dtype(col) or not _is_text(col):
+        return np.full(len(col), np.nan)
+    text = col.astype("string").str.strip()
+    if decimal and decimal != ".":
+        text = text.str.replace(decimal, ".", regex=False)
+    parsed = pd.to_numeric(text, errors="coerce")
+    return pd.Series(parsed, index=col.index).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _bad_cells(col: pd.Series, parsed: np.ndarray) -> pd.Series:
+    """The cells of ``col`` that hold something but did not parse as a number."""
+    return col[~col.isna().to_numpy() & np.isnan(parsed)]
+
+
+def _is_mostly_numeric(col: pd.Series, decimal: str = ".") -> bool:
+    """The typing rule: numbers, or text whose non-missing cells are >= NUMERIC_SHARE numbers."""
+    if _is_numeric(col):
+        return True
+    if not _is_text(col):
+        return False
+    present = int(col.notna().sum())
+    if present == 0:
+        return False
+    parsed = _parse(col, decimal)
+    return int(np.count_nonzero(~np.isnan(parsed))) >= NUMERIC_SHARE * present
+
+
+def numeric_columns(X, *, decimal=None) -> list:
+    """The columns of ``X`` that hold numbers, by the rule of this module.
+
+    A column is numeric when its dtype is numeric (booleans excluded) or
+    when at least :data:`NUMERIC_SHARE` (95 %) of its non-missing cells are
+    text that parses as a number (surrounding spaces ignored; with
+    ``decimal=","`` the cell ``"1,5"`` is 1.5).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        The table.
+    decimal : str, default=None
+        Decimal mark of text cells; None uses the one :func:`read_table`
+        detected (``X.attrs["decimal"]``), else ``"."``.
+
+    Returns
+    -------
+    columns : list
+        Column labels, in the order of ``X``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skdl.datasets import numeric_columns
+    >>> X = pd.DataFrame({"size": ["1.5"] * 19 + ["abc"], "city": ["Lima"] * 20})
+    >>> numeric_columns(X)
+    ['size']
+    """
+    decimal = decimal or X.attrs.get("decimal") or "."
+    return [c for c in X.columns if _is_mostly_numeric(X[c], decimal)]
+
+
+def _bad_cell_message(name, bad: pd.Series, n_cells: int, *, fate: str) -> str:
+    examples = list(dict.fromkeys(str(v) for v in bad.tolist()))
+    shown = ", ".join(repr(v) for v in examples[:_N_EXAMPLES]) + (", ..." if len(examples) > _N_EXAMPLES else "")
+    n = len(bad)
+    verb, pronoun = ("is", "it is") if n == 1 else ("are", "they are")
+    return (
+        f"Column {str(name)!r} holds numbers, but {n} of its {n_cells} cells {verb} not a "
+        f"number ({shown}); {pronoun} {fate}."
+    )
+
+
+def coerce_numbers(X, columns=None, *, decimal=None, warn=True, fate="treated as missing"):
+    """Turn numeric columns that hold text into float64, bad cells into NaN.
+
+    This is the one place where skdl decides that a cell which is not a
+    number is a missing value: :func:`load_csv` calls it on the file it
+    reads, and the preprocessor of :func:`make_preprocessor` on every table it
+    fits or transforms (so ``skdl predict`` on rows with a stray ``"??"``
+    still predicts every row). Each column with bad cells gets one
+    :class:`DataQualityWarning` naming the column, the count and up to three
+    examples.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame or array-like
+        The table (not modified).
+    columns : list, default=None
+        Columns to convert; None means :func:`numeric_columns` of ``X``.
+    decimal : str, default=None
+        Decimal mark of text cells; None reads ``X.attrs["decimal"]``, else ``"."``.
+    warn : bool, default=True
+        Emit the warnings.
+    fate : str, default="treated as missing"
+        End of the warning's sentence: what happens to the bad cells.
+
+    Returns
+    -------
+    X : pandas.DataFrame
+        A copy whose text ``columns`` are float64 (numeric columns are left
+        as they are; the same object when nothing needed converting).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skdl.datasets import coerce_numbers
+    >>> X = pd.DataFrame({"size": ["1.5"] * 19 + ["abc"]})
+    >>> coerce_numbers(X, warn=False)["size"].tolist()[-2:]
+    [1.5, nan]
+    """
+    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(X)
+    decimal = decimal or frame.attrs.get("decimal") or "."
+    if columns is None:
+        columns = numeric_columns(frame, decimal=decimal)
+    out = frame
+    for name in columns:
+        col = frame[name]
+        if _is_numeric(col):  # already numbers (ints stay ints)
+            continue
+        parsed = _parse(col, decimal)
+        if out is frame:
+            out = frame.copy()
+        out[name] = parsed
+        bad = _bad_cells(col, parsed)
+        if warn and len(bad):
+            warnings.warn(_bad_cell_message(name, bad, len(col), fate=fate), DataQualityWarning, stacklevel=2)
+    return out
+
+
+def numeric_pipeline(*, scale=True, decimal=".", keep_empty_features=False):
+    """The steps every numeric column goes through: parse, impute, scale.
+
+    ``to_number`` applies :func:`coerce_numbers` (cells that are not numbers
+    become missing, with a warning naming the column), ``impute`` fills
+    missing values with the column median, ``scale`` standardises. It is the
+    numeric part of :func:`make_preprocessor`, and what the ``skdl`` command
+    puts before a network trained on a named dataset, so that a saved model
+    given raw rows treats a stray ``"??"`` the same way in both cases.
+
+    Parameters
+    ----------
+    scale : bool, default=True
+        End with a ``StandardScaler``.
+    decimal : str, default="."
+        Decimal mark of numbers written as text.
+    keep_empty_features : bool, default=False
+        Keep columns with no value at all (as zeros) instead of dropping them,
+        so an image keeps its shape.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    steps = [
+        ("to_number", FunctionTransformer(_coerce_for_model, kw_args={"decimal": decimal},
+                                          feature_names_out="one-to-one")),
+        ("impute", SimpleImputer(strategy="median", keep_empty_features=keep_empty_features)),
+    ]
+    if scale:
+        steps.append(("scale", StandardScaler()))
+    return Pipeline(steps)
+
+
+def _coerce_for_model(X, decimal="."):
+    """The preprocessor's first numeric step (module level, so Pipelines pickle).
+
+    Returns the type it is given: a DataFrame keeps its column names for the
+    imputer; an array stays an array.
+    """
+    if not isinstance(X, pd.DataFrame):
+        arr = np.asarray(X)
+        if arr.dtype.kind in "biuf":  # numbers already (image pixels): nothing to parse
+            return arr
+    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=object))
+    out = coerce_numbers(frame, list(frame.columns), decimal=decimal,
+                         fate="treated as missing and imputed")
+    return out if isinstance(X, pd.DataFrame) else out.to_numpy(dtype=float)
 
 
 def load_csv(
@@ -227,10 +441,13 @@ def load_csv(
     -------
     X : pandas.DataFrame
         Every column except the target and ``drop``; column names stripped of
-        surrounding spaces; index reset.
+        surrounding spaces; index reset. A column whose non-missing cells are
+        at least 95 % numbers is float64, its other cells missing (one
+        :class:`DataQualityWarning` per such column names it, the count and
+        examples; see :func:`numeric_columns`).
     y : pandas.Series
-        The target. Rows whose target is missing are dropped from both, with a
-        :class:`DataQualityWarning`.
+        The target, by the same typing rule. Rows whose target is missing are
+        dropped from both, with a :class:`DataQualityWarning`.
 
     Raises
     ------
@@ -293,6 +510,14 @@ def load_csv(
             f"Columns to drop {unknown} are not in '{name}'. Available columns: "
             f"{_column_list(columns)}.{_did_you_mean(unknown[0], columns)}"
         )
+    # The typing rule (see the module docstring): numbers with a few stray
+    # cells stay numbers; the stray cells become missing, with a warning.
+    decimal = frame.attrs.get("decimal") or "."
+    features = [c for c in numeric_columns(frame, decimal=decimal) if c not in drop and c != target]
+    frame = coerce_numbers(frame, features, decimal=decimal, fate="read as missing")
+    if target in numeric_columns(frame[[target]], decimal=decimal):
+        frame = coerce_numbers(frame, [target], decimal=decimal,
+                               fate="read as missing (rows without a target are dropped)")
     y = frame[target]
     missing = y.isna()
     if missing.all():
@@ -433,11 +658,14 @@ def _is_id_like(col: pd.Series, name) -> bool:
     return True  # every string different: a key or free text, not a category
 
 
-def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True):
+def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True, decimal=None):
     """Build an (unfitted) ColumnTransformer that turns ``X`` into numbers.
 
-    * numeric columns: median imputation, then ``StandardScaler`` (if
-      ``scale``);
+    * numeric columns (see :func:`numeric_columns`: numbers, or text whose
+      non-missing cells are at least 95 % numbers): cells that are not
+      numbers become missing values (one :class:`DataQualityWarning` per
+      column, at fit and at every transform, e.g. in ``predict``), then median
+      imputation, then ``StandardScaler`` (if ``scale``);
     * boolean, string and categorical columns: most-frequent imputation,
       then ``OneHotEncoder(handle_unknown="ignore")`` with dense output;
     * ID-like columns (every value unique: strings, or integers that number
@@ -455,6 +683,9 @@ def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True):
         Leave ID-like columns out (still warned about when False).
     drop_constant : bool, default=True
         Leave constant columns out (still warned about when False).
+    decimal : str, default=None
+        Decimal mark of numbers written as text; None uses the one
+        :func:`read_table` detected (``X.attrs["decimal"]``), else ``"."``.
 
     Returns
     -------
@@ -479,13 +710,19 @@ def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True):
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
+    decimal = decimal or frame.attrs.get("decimal") or "."
+    mostly_numeric = set(numeric_columns(frame, decimal=decimal))
     numeric, categorical = [], []
     id_like, constant, empty, temporal = [], [], [], []
     for name in frame.columns:
         col = frame[name]
+        if name in mostly_numeric and not _is_numeric(col):
+            # judged on its numbers (a measurement with a stray "??" is not
+            # an ID because its text is unique); the preprocessor converts it
+            col = pd.Series(_parse(col, decimal), index=col.index, name=name)
         if col.isna().all():
             empty.append(name)
         elif col.nunique(dropna=True) <= 1:
@@ -540,10 +777,7 @@ def make_preprocessor(X, *, scale=True, drop_id_like=True, drop_constant=True):
         categorical = [frame.columns.get_loc(c) for c in categorical]
     transformers = []
     if numeric:
-        steps = [("impute", SimpleImputer(strategy="median"))]
-        if scale:
-            steps.append(("scale", StandardScaler()))
-        transformers.append(("numeric", Pipeline(steps), numeric))
+        transformers.append(("numeric", numeric_pipeline(scale=scale, decimal=decimal), numeric))
     if categorical:
         steps = [
             ("to_str", FunctionTransformer(_as_category_strings, feature_names_out="one-to-one")),

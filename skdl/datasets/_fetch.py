@@ -5,28 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from skdl.datasets._base import get_data_home, human_size
-from skdl.datasets._bundled import BUNDLED, bundled_size, load_dataset, unknown_name_message
-from skdl.datasets._images import IMAGE_DATASETS, fetch_image_dataset, is_cached
-from skdl.datasets._openml import OPENML_DATASETS, fetch_openml_dataset, local_openml_paths
+from skdl.datasets._bundled import bundled_size, load_dataset
+from skdl.datasets._catalog import (
+    BUNDLED,
+    IMAGE_DATASETS,
+    OPENML_DATASETS,
+    all_names,
+    dataset_key,
+    unknown_name_message,
+)
+from skdl.datasets._images import fetch_image_dataset, is_cached
+from skdl.datasets._openml import fetch_openml_dataset, local_openml_paths
 
-__all__ = ["DOWNLOADABLE", "fetch_dataset", "list_datasets"]
-
-DOWNLOADABLE = {**IMAGE_DATASETS, **OPENML_DATASETS}
-# Spellings people type for the same set.
-_ALIASES = {
-    "fashion-mnist": "fashion_mnist",
-    "fashionmnist": "fashion_mnist",
-    "cifar-10": "cifar10",
-    "cifar_10": "cifar10",
-    "cifar-100": "cifar100",
-    "cifar_100": "cifar100",
-}
-
-
-def _canonical(name) -> str:
-    key = str(name).strip().lower()
-    key = _ALIASES.get(key, key)
-    return key.replace("-", "_")
+__all__ = ["fetch_dataset", "list_datasets"]
 
 
 def fetch_dataset(
@@ -99,7 +90,7 @@ def fetch_dataset(
     >>> fashion.data.shape, fashion.class_names[0]  # doctest: +SKIP
     ((60000, 28, 28, 1), 'T-shirt/top')
     """
-    key = _canonical(name)
+    key = dataset_key(name)
     if key in BUNDLED:
         return load_dataset(key, as_frame=as_frame, return_X_y=return_X_y)
     if key in IMAGE_DATASETS:
@@ -128,7 +119,7 @@ def fetch_dataset(
             return_X_y=return_X_y,
         )
     raise ValueError(
-        unknown_name_message("dataset", name, [*BUNDLED, *DOWNLOADABLE])
+        unknown_name_message("dataset", name, all_names())
         + " Other OpenML datasets: skdl.datasets.fetch_openml_dataset(name or data_id=...)."
     )
 

@@ -17,13 +17,15 @@ import pandas as pd
 
 from skdl.datasets._base import (
     DatasetUnavailableError,
+    dataset_key,
     get_data_home,
     manual_placement_hint,
 )
 
 __all__ = ["OPENML_DATASETS", "fetch_openml_dataset"]
 
-# Curated OpenML sets used in the course, addressed by name in fetch_dataset.
+# Curated OpenML sets, addressed by name in fetch_dataset (any other OpenML
+# set works through fetch_openml_dataset).
 # ``size`` is the approximate size of the data file in bytes.
 OPENML_DATASETS = {
     "sonar": dict(
@@ -184,7 +186,7 @@ def fetch_openml_dataset(
     if (name is None) == (data_id is None):
         raise ValueError("Give exactly one of 'name' or 'data_id' to fetch_openml_dataset.")
     label = name if name is not None else f"OpenML id {data_id}"
-    spec = OPENML_DATASETS.get(str(name).lower(), {}) if name is not None else {}
+    spec = OPENML_DATASETS.get(dataset_key(name), {}) if name is not None else {}
     default_target = spec.get("target")
     paths = local_openml_paths(name, data_id, data_home)
     local = next((p for p in paths if p.is_file()), None)

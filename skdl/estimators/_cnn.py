@@ -23,8 +23,9 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skdl.architectures._names import POOLINGS
+from skdl.architectures import POOLINGS
 from skdl.estimators._base import BaseKerasEstimator
+from skdl.estimators._docs import training_params
 from skdl.estimators._routing import route_params
 from skdl.estimators._targets import (
     ClassifierTargetMixin,
@@ -279,48 +280,7 @@ _CNN_DOC = """
         to the builder only when set, and setting one the builder does not
         accept raises ``ValueError``. Other builder keywords are routed:
         ``model__blocks=(1, 1)``, ``model__kernel_initializer="he_normal"``.
-    optimizer : str, keras Optimizer class or instance, default="adam"
-        Any Keras optimizer by name; options routed as ``optimizer__momentum``.
-    learning_rate : float, default=0.001
-    batch_size : int, default=32
-    epochs : int, default=50
-        Maximum number of passes over the training data.
-    lr_schedule : str, EpochSchedule, callable or keras LearningRateSchedule, default=None
-        Per-epoch learning-rate schedule (see docs/schedules.md); options
-        routed as ``lr_schedule__…``.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data{stratified} and stop when
-        ``monitor`` stops improving for ``patience`` epochs; the best weights
-        are restored.
-    validation_fraction : float, default=0.1
-    patience : int or None, default=10
-        Epochs without improvement of ``monitor`` by ``min_delta`` before
-        stopping; ``None`` trains for exactly ``epochs``.
-    min_delta : float, default=1e-4
-    monitor : str, default=None
-        ``"val_loss"`` with early stopping, else ``"loss"``.
-    loss : str or callable, default={loss_default}
-        {loss_doc}
-    metrics : list, default=None
-        Compiled metrics logged per epoch ({metrics_doc}).
-{target_param}    callbacks : list, default=None
-        Keras callbacks (copied per fit; classes built with ``callbacks__``
-        options) or objects with ``on_epoch_end(epoch, logs)``.
-    checkpoint : str or path, default=None
-        ``.keras`` path where the best model so far is written atomically.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, shuffling, dropout, augmentation and the validation
-        split.
-    verbose : int, default=0
-    warm_start : bool, default=False
-        Continue training from the previous fit.
-    engine : {{"auto", "compiled", "keras"}}, default="auto"
-        "compiled" trains whole epochs in one compiled call and reuses compiled
-        networks across fits; "keras" drives ``model.fit``.
-    **kwargs
-        Routed options: ``model__…``, ``optimizer__…``, ``loss__…``,
-        ``compile__…``, ``fit__…``, ``callbacks__…``, ``lr_schedule__…``.
-
+""" + training_params(epochs="50", loss_default="{loss_default}", augmentation=True).replace("    callbacks : list", "{target_param}    callbacks : list") + """
     Attributes
     ----------
 {target_attrs}    input_shape_ : tuple of int
@@ -362,6 +322,7 @@ class CNNClassifier(ClassifierMixin, ClassifierTargetMixin, _CNNMixin, BaseKeras
             target_param='    class_weight : dict or "balanced", default=None\n',
             target_attrs="    classes_ : ndarray of shape (n_classes,)\n",
             mlp="MLPClassifier",
+            extra_kwargs="",
         )
         + """
     Examples
@@ -473,6 +434,7 @@ class CNNRegressor(RegressorMixin, RegressorTargetMixin, _CNNMixin, BaseKerasEst
             "        Standardise y inside the estimator and map predictions back.\n",
             target_attrs="",
             mlp="MLPRegressor",
+            extra_kwargs="",
         )
         + """
     Examples

@@ -16,6 +16,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
+from skdl.estimators._docs import training_params
 from skdl.estimators._routing import route_params
 from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin, classifier_tags
 
@@ -78,49 +79,17 @@ _KERAS_DOC_PARAMS = """
         ``classes_``, ``X_shape_``), ``compile_kwargs`` and ``params``. A
         registered architecture name is looked up with
         :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
-    optimizer : str, keras Optimizer class or instance, default="rmsprop"
-        Used when the estimator compiles the model.
-    learning_rate : float, default=None
-        ``None`` keeps the optimizer's own default.
-    loss : str or callable, default=None
-        ``None`` keeps the loss of a model the builder compiled, else picks one
-        from the target (see the estimator guide).
-    metrics : list, default=None
-        Compiled metrics, logged per epoch in ``history_``.
-    batch_size : int, default=32
-    epochs : int, default=10
-    lr_schedule : str, EpochSchedule, callable or keras LearningRateSchedule, default=None
-        Per-epoch learning-rate schedule (see docs/schedules.md).
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified for
-        classifiers) and stop when ``monitor`` stops improving; the best
-        weights are restored.
-    validation_fraction : float, default=0.1
-    patience : int or None, default=None
-        Epochs without improvement of ``monitor`` by ``min_delta`` before
-        stopping; ``None`` trains for exactly ``epochs`` (unless early stopping).
-    min_delta : float, default=1e-4
-    monitor : str, default=None
-        ``"val_loss"`` with early stopping, else ``"loss"``.
-    callbacks : list, default=None
-        Keras callbacks (instances are copied per fit, classes are built with
-        ``callbacks__`` options) or any object with ``on_epoch_end(epoch, logs)``.
-    checkpoint : str or path, default=None
-        Path of a ``.keras`` file where the best model so far is written atomically.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, shuffling, dropout and the validation split.
-    verbose : int, default=0
-        0 prints nothing; 1 prints one line per epoch.
-    warm_start : bool, default=False
-        Continue from the previous fit's weights.
-    engine : {"auto", "compiled", "keras"}, default="auto"
-        "compiled" trains whole epochs in one compiled call and reuses compiled
-        networks across fits; "keras" drives ``model.fit``.
-    **kwargs
-        Routed parameters (``model__…``, ``optimizer__…``, ``loss__…``,
-        ``compile__…``, ``fit__…``, ``callbacks__…``, ``lr_schedule__…``) and
-        the builder's own keyword arguments.
-"""
+""" + training_params(
+    optimizer="rmsprop", learning_rate="None", epochs="10", patience="None",
+    optimizer_doc="Used when the estimator compiles the model (any Keras optimizer by name,\n"
+    "        class or instance; options routed as ``optimizer__…``).",
+).format(
+    loss_doc="``None`` keeps the loss of a model the builder compiled, else picks one\n"
+    "        from the target (see the estimator guide).",
+    metrics_doc="default none for regressors, ``[\"accuracy\"]`` for classifiers",
+    extra_kwargs=", and the builder's own keyword arguments given bare",
+)
+
 
 
 class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, BaseKerasEstimator):

@@ -7,8 +7,9 @@ import numbers
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skdl.architectures._names import ACTIVATIONS
+from skdl.architectures import ACTIVATIONS
 from skdl.estimators._base import BaseKerasEstimator
+from skdl.estimators._docs import training_params
 from skdl.estimators._targets import (
     classifier_tags,
     ClassifierTargetMixin,
@@ -84,54 +85,7 @@ _MLP_DOC = """
         and ``model__bias_l2`` for biases).
     batch_norm : bool, default=False
         Batch normalisation before each hidden activation.
-    optimizer : str, keras Optimizer class or instance, default="adam"
-        Any Keras optimizer by name (adam, sgd, rmsprop, adadelta, adagrad,
-        adamax, nadam, ftrl, adamw, lion, lamb, adafactor); its options are
-        routed, e.g. ``optimizer__momentum=0.9``.
-    learning_rate : float, default=0.001
-    batch_size : int, default=32
-    epochs : int, default=200
-        Maximum number of passes over the training data.
-    lr_schedule : str, EpochSchedule, callable or keras LearningRateSchedule, default=None
-        Per-epoch learning-rate schedule ("step", "cosine", "cosine_restarts",
-        "warmup", "plateau", ...; options routed as ``lr_schedule__…``).
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified for
-        classifiers) and stop when ``monitor`` stops improving by
-        ``min_delta`` for ``patience`` epochs; the best weights are restored.
-        With too few samples for a meaningful split, warn and use all data.
-    validation_fraction : float, default=0.1
-    patience : int or None, default=10
-        Without early stopping, training stops once the training loss has not
-        improved by ``min_delta`` for ``patience`` epochs (scikit-learn's
-        ``n_iter_no_change``/``tol``); ``None`` trains for exactly ``epochs``.
-    min_delta : float, default=1e-4
-    monitor : str, default=None
-        Logged value to watch: ``"val_loss"`` with early stopping, else ``"loss"``.
-    loss : str or callable, default=None
-        {loss_doc}
-    metrics : list, default=None
-        Compiled metrics logged per epoch ({metrics_doc}).
-    callbacks : list, default=None
-        Keras callbacks (copied per fit; classes built with ``callbacks__``
-        options) or objects with ``on_epoch_end(epoch, logs)``.
-    checkpoint : str or path, default=None
-        ``.keras`` path where the best model so far is written atomically.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, shuffling, dropout and the validation split: with an
-        int, two fits give identical predictions on CPU.
-    verbose : int, default=0
-        0 prints nothing; 1 prints one line per epoch.
-    warm_start : bool, default=False
-        Continue training from the previous fit.
-    engine : {{"auto", "compiled", "keras"}}, default="auto"
-        "compiled" (the default on TensorFlow and JAX) trains whole epochs in
-        one compiled call and reuses compiled graphs across fits of the same
-        architecture; "keras" drives ``model.fit``.
-    **kwargs
-        Routed options: ``model__…``, ``optimizer__…``, ``loss__…``,
-        ``compile__…``, ``fit__…``, ``callbacks__…``, ``lr_schedule__…``.
-"""
+""" + training_params(epochs="200") + """"""
 
 
 class MLPClassifier(ClassifierMixin, ClassifierTargetMixin, _MLPMixin, BaseKerasEstimator):
@@ -144,6 +98,7 @@ class MLPClassifier(ClassifierMixin, ClassifierTargetMixin, _MLPMixin, BaseKeras
             loss_doc="``None`` picks the loss from the target; a name forces one, and a\n"
             "        loss that does not match the output layer is an error.",
             metrics_doc='default ``["accuracy"]``',
+            extra_kwargs="",
         )
         + """    class_weight : dict or "balanced", default=None
 
@@ -250,6 +205,7 @@ class MLPRegressor(RegressorMixin, RegressorTargetMixin, _MLPMixin, BaseKerasEst
             loss_doc='"mse" (default), "mae", "huber", "log_cosh", "mape", "msle",\n'
             "        \"poisson\" or any Keras loss.",
             metrics_doc="default none",
+            extra_kwargs="",
         )
         + """    scale_target : bool, default=True
         Standardise y inside the estimator and map predictions back, so the

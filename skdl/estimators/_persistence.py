@@ -28,6 +28,8 @@ import tempfile
 import warnings
 import zipfile
 
+import numpy as np
+
 from sklearn.utils.validation import check_is_fitted
 
 from skdl.exceptions import ModelFileError, SkdlWarning
@@ -49,6 +51,31 @@ def _versions():
         "sklearn_version": sklearn.__version__,
         "backend": keras.backend.backend(),
     }
+
+
+def network_state(estimator, state):
+    """``state`` (a copy of the estimator's ``__dict__``) made picklable: weights as arrays, no network."""
+    for private in ("_finalizer", "_plan"):
+        state.pop(private, None)
+    net = state.pop("_network", None)
+    if "model_" in state and net is not None:
+        net.sync()  # JAX keeps trained weights outside the Keras variables
+        model = state.pop("model_")
+        opt = model.optimizer
+        state["_weights_state"] = {
+            "weights": [np.array(v.numpy()) for v in model.weights],
+            "optimizer": [np.array(v.numpy()) for v in opt.variables] if opt is not None and opt.built else None,
+        }
+    return state
+
+
+def assign_weights(model, saved):
+    """Put weights (and optimizer state) taken by :func:`network_state` into ``model``."""
+    for var, val in zip(model.weights, saved["weights"]):
+        var.assign(val)
+    if saved.get("optimizer") is not None and model.optimizer.built:
+        for var, val in zip(model.optimizer.variables, saved["optimizer"]):
+            var.assign(val)
 
 
 def save_estimator(estimator, path):

@@ -9,6 +9,15 @@ and predictions are in the original labels.
 Regressors: linear units, one per target, and the chosen loss; targets are
 standardised inside the estimator when ``scale_target=True`` and the loss is
 scale-free enough for that to be safe.
+
+The target side of a fit is an object, :class:`ClassifierTarget` or
+:class:`RegressorTarget`, fitted on y in ``fit`` and stored as the estimator's
+``target_encoder_``: it encodes y for the network (``transform``), produces the
+target part of ``meta``, resolves the loss, checks the model's output layer and
+turns network outputs back into predictions. ``class_weight`` and
+``scale_target`` are given to it explicitly. The estimator mixins below only
+expose its results in sklearn's API (``classes_``, ``predict``,
+``predict_proba``).
 """
 
 from __future__ import annotations
@@ -59,15 +68,92 @@ _SCALE_SENSITIVE = {
 }
 
 
-class ClassifierTargetMixin:
-    """Label encoding, loss choice, probabilities and labels for classifiers."""
+def _loss_name(loss):
+    return loss.lower() if isinstance(loss, str) else None
 
-    _default_metrics = ("accuracy",)
 
-    def _prepare_target(self, y, *, reset):
+class ClassifierTarget:
+    """Label encoding, loss choice and probabilities of a classifier's target.
+
+    Parameters
+    ----------
+    loss : str, callable or None
+        The estimator's ``loss``; None picks one from the target type.
+    class_weight : dict, "balanced" or None
+    classes : array-like, default=None
+        All labels y may take (``partial_fit(classes=...)``).
+    owner : str, default="The estimator"
+        Named in error messages.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    target_type_ : str
+        "binary", "multiclass" or "multilabel-indicator".
+    loss_ : str or callable
+        The resolved loss.
+    n_outputs_ : int
+        Output units of the network.
+    """
+
+    default_metrics = ("accuracy",)
+
+    def __init__(self, loss=None, class_weight=None, classes=None, owner="The estimator"):
+        self.loss = loss
+        self.class_weight = class_weight
+        self.classes = classes
+        self.owner = owner
+
+    def fit(self, y):
+        """Learn the classes and the target type from y; returns self."""
+        y = self._as_labels(y)
+        target_type = self._type_of(y)
+        if target_type == "multilabel-indicator":
+            self.classes_ = np.arange(y.shape[1])
+            self.label_encoder_ = None
+            n_classes = y.shape[1]
+        else:
+            if target_type not in ("binary", "multiclass"):
+                raise ValueError(
+                    f"{self.owner} does not support targets of type {target_type!r}; "
+                    "y must hold class labels (binary or multiclass) or a multilabel indicator matrix."
+                )
+            enc = LabelEncoder().fit(y if self.classes is None else np.asarray(self.classes))
+            unseen = np.setdiff1d(np.unique(y), enc.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y contains labels {unseen.tolist()[:5]} that are not in classes="
+                    f"{enc.classes_.tolist()}."
+                )
+            self.label_encoder_ = enc
+            self.classes_ = enc.classes_
+            n_classes = len(enc.classes_)
+            if n_classes < 2:
+                raise ValueError(
+                    f"{self.owner} needs samples of at least 2 classes in y; "
+                    f"got only one class ({self.classes_[0]!r})."
+                )
+            target_type = "binary" if n_classes == 2 else "multiclass"
+        self.target_type_ = target_type
+        self.loss_ = self.loss if self.loss is not None else {
+            "binary": "binary_crossentropy",
+            "multiclass": "sparse_categorical_crossentropy",
+            "multilabel-indicator": "binary_crossentropy",
+        }[target_type]
+        self.n_outputs_ = 1 if target_type == "binary" else n_classes
+        self.n_targets_ = 1 if target_type != "multilabel-indicator" else y.shape[1]
+        self.y_dtype_ = y.dtype
+        return self
+
+    @staticmethod
+    def _as_labels(y):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        return y
+
+    @staticmethod
+    def _type_of(y):
         # one type_of_target per fit (check_classification_targets would compute it again)
         target_type = type_of_target(y, input_name="y")
         if target_type not in _CLASSIFICATION_TYPES:
@@ -75,51 +161,132 @@ class ClassifierTargetMixin:
                 f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, "
                 "which expects discrete classes on a regression target with continuous values."
             )
-        if reset:
-            if target_type == "multilabel-indicator":
-                self.classes_ = np.arange(y.shape[1])
-                self._label_encoder = None
-                n_classes = y.shape[1]
-            else:
-                if target_type not in ("binary", "multiclass"):
-                    raise ValueError(
-                        f"{type(self).__name__} does not support targets of type {target_type!r}; "
-                        "y must hold class labels (binary or multiclass) or a multilabel indicator matrix."
-                    )
-                hint = self.__dict__.pop("_classes_hint", None)
-                enc = LabelEncoder().fit(y if hint is None else np.asarray(hint))
-                unseen = np.setdiff1d(np.unique(y), enc.classes_)
-                if unseen.size:
-                    raise ValueError(
-                        f"y contains labels {unseen.tolist()[:5]} that are not in classes="
-                        f"{enc.classes_.tolist()}."
-                    )
-                self._label_encoder = enc
-                self.classes_ = enc.classes_
-                n_classes = len(enc.classes_)
-                if n_classes < 2:
-                    raise ValueError(
-                        f"{type(self).__name__} needs samples of at least 2 classes in y; "
-                        f"got only one class ({self.classes_[0]!r})."
-                    )
-            if target_type != "multilabel-indicator":
-                target_type = "binary" if n_classes == 2 else "multiclass"
-            self._target_type = target_type
-            n_out = 1 if target_type == "binary" else n_classes
-            act = "softmax" if target_type == "multiclass" else "sigmoid"
-            self._target_meta_ = {
-                "target_type_": target_type,
-                "n_classes_": n_classes,
-                "n_outputs_": n_out,
-                "output_activation_": act,
-                "classes_": self.classes_,
-                "y_dtype_": y.dtype,
-            }
-            self.n_outputs_ = 1 if target_type != "multilabel-indicator" else y.shape[1]
-        else:
-            if target_type == "multilabel-indicator" and self._target_type != "multilabel-indicator":
-                raise ValueError("y is a multilabel indicator but the estimator was fitted on labels.")
-        return self._encode_target(y)
+        return target_type
+
+    def check_continuation(self, y):
+        """Check that y of a continued fit (warm start, partial_fit) suits the fitted target."""
+        y = self._as_labels(y)
+        if self._type_of(y) == "multilabel-indicator" and self.target_type_ != "multilabel-indicator":
+            raise ValueError("y is a multilabel indicator but the estimator was fitted on labels.")
+        return y
+
+    def meta(self):
+        """The target part of the builder's ``meta``."""
+        n_classes = len(self.classes_)
+        return {
+            "target_type_": self.target_type_,
+            "n_classes_": n_classes,
+            "n_outputs_": self.n_outputs_,
+            "output_activation_": "softmax" if self.target_type_ == "multiclass" else "sigmoid",
+            "classes_": self.classes_,
+            "y_dtype_": self.y_dtype_,
+        }
+
+    def transform(self, y):
+        """y encoded for the network: float column, int codes or one-hot rows."""
+        y = np.asarray(y)
+        if self.target_type_ == "multilabel-indicator":
+            return y.astype(np.float32)
+        y = column_or_1d(y) if y.ndim == 2 else y
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels not seen during fit: {unseen.tolist()[:5]}; "
+                f"known classes are {self.classes_.tolist()}."
+            )
+        codes = self.label_encoder_.transform(y).astype(np.int32)
+        loss = _loss_name(self.loss_)
+        if self.target_type_ == "binary" and (loss in BINARY_LOSSES or loss is None) and self.n_outputs_ == 1:
+            return codes.reshape(-1, 1).astype(np.float32)
+        if loss in ONEHOT_LOSSES:
+            return np.eye(len(self.classes_), dtype=np.float32)[codes]
+        return codes
+
+    def dummy(self, n):
+        """n encoded rows of a valid target (to build a restored network)."""
+        if self.label_encoder_ is None:
+            return np.zeros((n, len(self.classes_)), np.float32)
+        return self.transform(np.resize(self.classes_, n))
+
+    def stratify(self, y_enc):
+        """Labels to stratify a split by, or None (multilabel)."""
+        if self.target_type_ == "multilabel-indicator":
+            return None
+        y_enc = np.asarray(y_enc)
+        return y_enc.argmax(axis=1) if y_enc.ndim == 2 and y_enc.shape[1] > 1 else y_enc.ravel()
+
+    def sample_weight_factors(self, y_enc):
+        """Per-row factors from ``class_weight`` (1.0 when there is none)."""
+        cw = self.class_weight
+        if cw is None or self.target_type_ == "multilabel-indicator":
+            return 1.0
+        labels = self.classes_[self.stratify(y_enc).astype(int)]
+        if isinstance(cw, str):
+            return compute_sample_weight(cw, labels).astype(np.float32)
+        unknown = set(cw) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(
+                f"The 'class_weight' parameter names labels {sorted(unknown, key=str)} that are "
+                f"not in y; classes are {self.classes_.tolist()}."
+            )
+        return np.array([cw.get(lab, 1.0) for lab in labels.tolist()], dtype=np.float32)
+
+    def check_output(self, model):
+        """Check the model's output layer against the target (and adopt its unit count)."""
+        if len(model.outputs) != 1:
+            return
+        units = int(model.outputs[0].shape[-1])
+        loss = _loss_name(self.loss_)
+        tt = self.target_type_
+        self.n_outputs_ = units
+        if tt == "binary" and units not in (1, 2):
+            raise ValueError(
+                f"The model's output has {units} units but y is binary: use 1 unit (sigmoid) "
+                "or 2 units (softmax)."
+            )
+        if tt == "multiclass" and units != len(self.classes_):
+            raise ValueError(f"The model's output has {units} units but y has {len(self.classes_)} classes.")
+        if loss in BINARY_LOSSES and units > 1 and tt != "multilabel-indicator":
+            raise ValueError(
+                f"loss={loss!r} needs one sigmoid output unit per label, but the output layer "
+                f"has {units} units for a {tt} target. Use 'sparse_categorical_crossentropy' or "
+                "'categorical_crossentropy' with a softmax output."
+            )
+        if tt == "binary" and units == 1 and loss in (SPARSE_LOSSES | ONEHOT_LOSSES):
+            raise ValueError(
+                f"loss={loss!r} needs a softmax output with one unit per class, but the output "
+                "layer has 1 unit. Use loss='binary_crossentropy' with a sigmoid output."
+            )
+
+    def predict_proba(self, out):
+        """Probabilities (n, n_classes) from network outputs."""
+        if self.target_type_ == "multilabel-indicator":
+            return out
+        if out.shape[1] == 1:
+            p = np.clip(out[:, 0], 0.0, 1.0)
+            out = np.column_stack([1.0 - p, p])
+        out = np.clip(out, 0.0, None)
+        total = out.sum(axis=1, keepdims=True)
+        total[total == 0] = 1.0
+        return out / total
+
+    def inverse_transform(self, proba):
+        """Labels (or a multilabel indicator matrix) from probabilities."""
+        if self.target_type_ == "multilabel-indicator":
+            return (proba >= 0.5).astype(int)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+class ClassifierTargetMixin:
+    """sklearn's classifier API over the fitted :class:`ClassifierTarget`."""
+
+    def _make_target(self):
+        classes = self.__dict__.pop("_classes_hint", None)
+        return ClassifierTarget(self.loss, getattr(self, "class_weight", None), classes, type(self).__name__)
+
+    def _adopt_target(self, target):
+        self.classes_ = target.classes_
+        self.n_outputs_ = target.n_targets_
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
         """Train for one epoch, continuing from the current weights if fitted.
@@ -143,118 +310,19 @@ class ClassifierTargetMixin:
             self._classes_hint = classes
         return super().partial_fit(X, y, sample_weight=sample_weight, **fit_params)
 
-    def _resolve_loss(self):
-        if self.loss is not None:
-            return self.loss
-        return {
-            "binary": "binary_crossentropy",
-            "multiclass": "sparse_categorical_crossentropy",
-            "multilabel-indicator": "binary_crossentropy",
-        }[self._target_type]
-
-    def _loss_name(self):
-        loss = self._resolve_loss()
-        return loss.lower() if isinstance(loss, str) else None
-
-    def _encode_target(self, y):
-        y = np.asarray(y)
-        if self._target_type == "multilabel-indicator":
-            return y.astype(np.float32)
-        y = column_or_1d(y) if y.ndim == 2 else y
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels not seen during fit: {unseen.tolist()[:5]}; "
-                f"known classes are {self.classes_.tolist()}."
-            )
-        codes = self._label_encoder.transform(y).astype(np.int32)
-        loss = self._loss_name()
-        if self._target_type == "binary" and (loss in BINARY_LOSSES or loss is None) and self._output_units() == 1:
-            return codes.reshape(-1, 1).astype(np.float32)
-        if loss in ONEHOT_LOSSES:
-            return np.eye(len(self.classes_), dtype=np.float32)[codes]
-        return codes
-
-    def _output_units(self):
-        return self._target_meta_["n_outputs_"]
-
-    def _dummy_encoded_target(self, n):
-        enc = self._encode_target(np.resize(self.classes_, n)) if self._label_encoder is not None else np.zeros((n, len(self.classes_)), np.float32)
-        return enc
-
-    def _stratify_labels(self, y_enc):
-        if self._target_type == "multilabel-indicator":
-            return None
-        y_enc = np.asarray(y_enc)
-        return y_enc.argmax(axis=1) if y_enc.ndim == 2 and y_enc.shape[1] > 1 else y_enc.ravel()
-
-    def _class_weight_factors(self, y_enc):
-        cw = getattr(self, "class_weight", None)
-        if cw is None or self._target_type == "multilabel-indicator":
-            return 1.0
-        codes = self._stratify_labels(y_enc).astype(int)
-        labels = self.classes_[codes]
-        if isinstance(cw, str):
-            return compute_sample_weight(cw, labels).astype(np.float32)
-        unknown = set(cw) - set(self.classes_.tolist())
-        if unknown:
-            raise ValueError(
-                f"The 'class_weight' parameter names labels {sorted(unknown, key=str)} that are "
-                f"not in y; classes are {self.classes_.tolist()}."
-            )
-        return np.array([cw.get(lab, 1.0) for lab in labels.tolist()], dtype=np.float32)
-
-    def _check_output(self, model, meta):
-        units = int(model.outputs[0].shape[-1]) if len(model.outputs) == 1 else None
-        loss = self._loss_name()
-        tt = meta["target_type_"]
-        if units is None:
-            return
-        self._target_meta_ = {**self._target_meta_, "n_outputs_": units}
-        if tt == "binary" and units not in (1, 2):
-            raise ValueError(
-                f"The model's output has {units} units but y is binary: use 1 unit (sigmoid) "
-                "or 2 units (softmax)."
-            )
-        if tt == "multiclass" and units != meta["n_classes_"]:
-            raise ValueError(
-                f"The model's output has {units} units but y has {meta['n_classes_']} classes."
-            )
-        if loss in BINARY_LOSSES and units > 1 and tt != "multilabel-indicator":
-            raise ValueError(
-                f"loss={loss!r} needs one sigmoid output unit per label, but the output layer "
-                f"has {units} units for a {tt} target. Use 'sparse_categorical_crossentropy' or "
-                "'categorical_crossentropy' with a softmax output."
-            )
-        if tt == "binary" and units == 1 and loss in (SPARSE_LOSSES | ONEHOT_LOSSES):
-            raise ValueError(
-                f"loss={loss!r} needs a softmax output with one unit per class, but the output "
-                "layer has 1 unit. Use loss='binary_crossentropy' with a sigmoid output."
-            )
-
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes) — binary included.
 
         For a multilabel target, the probability of each label, shape
         (n_samples, n_labels).
         """
-        out = self._forward(X)
-        if self._target_type == "multilabel-indicator":
-            return out
-        if out.shape[1] == 1:
-            p = np.clip(out[:, 0], 0.0, 1.0)
-            out = np.column_stack([1.0 - p, p])
-        out = np.clip(out, 0.0, None)
-        total = out.sum(axis=1, keepdims=True)
-        total[total == 0] = 1.0
-        return out / total
+        out = self._forward(X)  # checks that the estimator is fitted
+        return self.target_encoder_.predict_proba(out)
 
     def predict(self, X):
         """Predicted labels (or a multilabel indicator matrix)."""
         proba = self.predict_proba(X)
-        if self._target_type == "multilabel-indicator":
-            return (proba >= 0.5).astype(int)
-        return self.classes_[np.argmax(proba, axis=1)]
+        return self.target_encoder_.inverse_transform(proba)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
@@ -268,67 +336,106 @@ def classifier_tags(tags):
     return tags
 
 
-class RegressorTargetMixin:
-    """Target shaping, optional standardisation and loss choice for regressors."""
+class RegressorTarget:
+    """Shaping, optional standardisation and loss choice of a regressor's target.
 
-    _default_metrics = ()
+    Parameters
+    ----------
+    loss : str, callable or None
+        The estimator's ``loss``; None means ``"mse"``.
+    scale_target : bool, default=False
+        Standardise y (not for losses whose optimum moves under rescaling).
 
-    def _prepare_target(self, y, *, reset):
-        y = np.asarray(y, dtype=np.float64)
-        if y.ndim == 1:
-            y2 = y.reshape(-1, 1)
-        else:
-            y2 = y
-        if not np.all(np.isfinite(y2)):
-            raise ValueError("Input y contains NaN or infinity.")
-        if reset:
-            self._y_ndim = y.ndim
-            self.n_outputs_ = y2.shape[1]
-            loss = self._resolve_loss()
-            scale = getattr(self, "scale_target", False) and not (
-                isinstance(loss, str) and loss.lower() in _SCALE_SENSITIVE
-            )
-            if scale:
-                mean = y2.mean(axis=0)
-                std = y2.std(axis=0)
-                std[std == 0] = 1.0
-            else:
-                mean = np.zeros(y2.shape[1])
-                std = np.ones(y2.shape[1])
-            self._y_mean, self._y_scale = mean, std
-            self._target_meta_ = {
-                "target_type_": "continuous" if y2.shape[1] == 1 else "continuous-multioutput",
-                "n_classes_": None,
-                "n_outputs_": y2.shape[1],
-                "output_activation_": "linear",
-                "y_dtype_": y.dtype,
-            }
-        return self._encode_target(y2)
+    Attributes
+    ----------
+    loss_ : str or callable
+    n_outputs_ : int
+    mean_, scale_ : ndarray of shape (n_outputs,)
+    """
 
-    def _encode_target(self, y):
+    default_metrics = ()
+
+    def __init__(self, loss=None, scale_target=False, owner="The estimator"):
+        self.loss = loss
+        self.scale_target = scale_target
+        self.owner = owner
+
+    @staticmethod
+    def _as_2d(y):
         y = np.asarray(y, dtype=np.float64)
         y2 = y.reshape(-1, 1) if y.ndim == 1 else y
-        return ((y2 - self._y_mean) / self._y_scale).astype(np.float32)
+        if not np.all(np.isfinite(y2)):
+            raise ValueError("Input y contains NaN or infinity.")
+        return y, y2
 
-    def _dummy_encoded_target(self, n):
+    def fit(self, y):
+        """Learn the number of targets and, with ``scale_target``, their scale; returns self."""
+        y, y2 = self._as_2d(y)
+        self.y_ndim_ = y.ndim
+        self.n_outputs_ = self.n_targets_ = y2.shape[1]
+        self.loss_ = "mse" if self.loss is None else self.loss
+        scale = self.scale_target and _loss_name(self.loss_) not in _SCALE_SENSITIVE
+        if scale:
+            self.mean_, self.scale_ = y2.mean(axis=0), y2.std(axis=0)
+            self.scale_[self.scale_ == 0] = 1.0
+        else:
+            self.mean_, self.scale_ = np.zeros(y2.shape[1]), np.ones(y2.shape[1])
+        self.y_dtype_ = y.dtype
+        return self
+
+    def check_continuation(self, y):
+        self._as_2d(y)
+        return y
+
+    def meta(self):
+        return {
+            "target_type_": "continuous" if self.n_outputs_ == 1 else "continuous-multioutput",
+            "n_classes_": None,
+            "n_outputs_": self.n_outputs_,
+            "output_activation_": "linear",
+            "y_dtype_": self.y_dtype_,
+        }
+
+    def transform(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        y2 = y.reshape(-1, 1) if y.ndim == 1 else y
+        return ((y2 - self.mean_) / self.scale_).astype(np.float32)
+
+    def dummy(self, n):
         return np.zeros((n, self.n_outputs_), np.float32)
 
-    def _resolve_loss(self):
-        return "mse" if self.loss is None else self.loss
+    def stratify(self, y_enc):
+        return None
 
-    def _check_output(self, model, meta):
+    def sample_weight_factors(self, y_enc):
+        return 1.0
+
+    def check_output(self, model):
         if len(model.outputs) == 1:
             units = int(model.outputs[0].shape[-1])
-            if units != meta["n_outputs_"]:
+            if units != self.n_outputs_:
                 raise ValueError(
-                    f"The model's output has {units} units but y has {meta['n_outputs_']} "
-                    "target column(s)."
+                    f"The model's output has {units} units but y has {self.n_outputs_} target column(s)."
                 )
+
+    def inverse_transform(self, out):
+        out = out * self.scale_ + self.mean_
+        return out.ravel() if self.y_ndim_ == 1 else out
+
+
+class RegressorTargetMixin:
+    """sklearn's regressor API over the fitted :class:`RegressorTarget`."""
+
+    def _make_target(self):
+        return RegressorTarget(self.loss, getattr(self, "scale_target", False), type(self).__name__)
+
+    def _adopt_target(self, target):
+        self.n_outputs_ = target.n_targets_
 
     def predict(self, X):
         """Predicted targets, shape (n_samples,) or (n_samples, n_outputs)."""
-        out = self._forward(X) * self._y_scale + self._y_mean
-        return out.ravel() if self._y_ndim == 1 else out
+        out = self._forward(X)  # checks that the estimator is fitted
+        return self.target_encoder_.inverse_transform(out)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

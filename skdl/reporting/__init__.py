@@ -25,9 +25,10 @@ Examples
 from skdl.reporting._confusion import ConfusionDisplay, compute_confusion, confusion_frame
 from skdl.reporting._curves import Curve, compute_pr_curves, compute_roc_curves, select_curves
 from skdl.reporting._history import HistoryDisplay, compute_history, get_history
+from skdl.reporting._importance import compute_param_importances, short_param_names
 from skdl.reporting._pr import PrecisionRecallCurvesDisplay
 from skdl.reporting._regression import RegressionDisplay
-from skdl.reporting._report import Report, make_report, make_study_report
+from skdl.reporting._report import Report, make_report
 from skdl.reporting._roc import CVRocDisplay, RocCurvesDisplay, compute_cv_roc
 from skdl.reporting._search import (
     SearchDisplay,
@@ -37,9 +38,12 @@ from skdl.reporting._search import (
     search_overview,
     search_trials_frame,
 )
+from skdl.reporting._search_plots import compute_parallel_coordinates, compute_slice
+from skdl.reporting._study_report import make_study_report
 from skdl.reporting._tables import (
     classification_report_frame,
     classification_summary,
+    cv_fold_scores,
     cv_summary,
     format_table,
     regression_report_frame,
@@ -62,9 +66,13 @@ __all__ = [
     "compute_history",
     "compute_intermediate_values",
     "compute_optimization_history",
+    "compute_parallel_coordinates",
+    "compute_param_importances",
     "compute_pr_curves",
     "compute_roc_curves",
+    "compute_slice",
     "confusion_frame",
+    "cv_fold_scores",
     "cv_summary",
     "format_table",
     "get_history",
@@ -75,4 +83,5 @@ __all__ = [
     "search_overview",
     "search_trials_frame",
     "select_curves",
+    "short_param_names",
 ]

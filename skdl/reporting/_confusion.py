@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn import metrics
 from sklearn.utils.multiclass import unique_labels
 
-from skdl.reporting._utils import import_pyplot, label_names, target_type
+from skdl.reporting._utils import final_step, import_pyplot, label_names, target_type
 
 __all__ = ["ConfusionDisplay", "compute_confusion", "confusion_frame"]
 
@@ -195,14 +195,14 @@ class ConfusionDisplay:
             labels = None
         return cls.from_predictions(y, estimator.predict(X), labels=labels, target_names=target_names,
                                     normalize=normalize, sample_weight=sample_weight,
-                                    name=name or type(estimator).__name__, ax=ax, **plot_kwargs)
+                                    name=name or type(final_step(estimator)).__name__, ax=ax, **plot_kwargs)
 
     def _title(self):
         what = _NORMALIZE[self.normalize]
         base = "Confusion matrix" + ("" if self.normalize is None else f", {what}")
         return f"{base}\n{self.name}" if self.name else base
 
-    def plot(self, ax=None, *, cmap="Blues", include_values="auto", values_format=None, colorbar=True):
+    def plot(self, ax=None, *, cmap="Blues", include_values="auto", values_format=None, colorbar=True, **kwargs):
         """Draw the matrix (or one 2x2 matrix per label).
 
         Parameters
@@ -216,6 +216,8 @@ class ConfusionDisplay:
             Format of the cell values; default ``"d"`` for counts, ``".2f"``
             when normalised.
         colorbar : bool, default=True
+        **kwargs
+            Passed to matplotlib's ``imshow`` (sklearn's ``im_kw``), e.g. ``alpha``.
 
         Returns
         -------
@@ -227,6 +229,9 @@ class ConfusionDisplay:
         fmt = values_format or ("d" if self.normalize is None else ".2f")
         self.displays_ = []
         if self.confusion_matrix.ndim == 3:
+            if ax is not None:
+                raise ValueError("A multilabel confusion display draws one 2x2 matrix per label in its own "
+                                 "figure; call plot() with ax=None.")
             n = len(self.confusion_matrix)
             ncols = min(n, 4)
             nrows = int(np.ceil(n / ncols))
@@ -237,7 +242,7 @@ class ConfusionDisplay:
                     axk.set_visible(False)
                     continue
                 d = ConfusionMatrixDisplay(self.confusion_matrix[k], display_labels=["0", "1"])
-                d.plot(ax=axk, cmap=cmap, values_format=fmt, colorbar=False)
+                d.plot(ax=axk, cmap=cmap, values_format=fmt, colorbar=False, im_kw=kwargs or None)
                 axk.set_title(f"label {self.display_labels[k]}")
                 self.displays_.append(d)
             self.axes_ = [d.ax_ for d in self.displays_]
@@ -253,7 +258,7 @@ class ConfusionDisplay:
             rotation = "vertical" if (n > 8 or longest * n > 60) else "horizontal"
             d = ConfusionMatrixDisplay(self.confusion_matrix, display_labels=self.display_labels)
             d.plot(ax=ax, cmap=cmap, include_values=include_values, values_format=fmt,
-                   colorbar=colorbar, xticks_rotation=rotation)
+                   colorbar=colorbar, xticks_rotation=rotation, im_kw=kwargs or None)
             if n > 40:  # label every step-th class so the labels stay legible
                 step = int(np.ceil(n / 25))
                 ticks = np.arange(0, n, step)

@@ -19,6 +19,7 @@ from skdl.reporting._utils import (
     check_scores,
     class_colors,
     estimator_scores,
+    final_step,
     import_pyplot,
     infer_classes,
     label_names,
@@ -376,7 +377,7 @@ class _CurvesDisplay:
             labels = np.arange(np.asarray(y).shape[1]) if len(labels) != scores.shape[1] else labels
         return cls.from_predictions(
             y, scores, labels=labels, target_names=target_names, pos_label=pos_label,
-            sample_weight=sample_weight, name=name or type(estimator).__name__, ax=ax, **plot_kwargs,
+            sample_weight=sample_weight, name=name or type(final_step(estimator)).__name__, ax=ax, **plot_kwargs,
         )
 
     # -- drawing ---------------------------------------------------------
@@ -391,6 +392,7 @@ class _CurvesDisplay:
         max_classes: int | None = 10,
         plot_chance_level: bool = True,
         despine: bool = False,
+        **kwargs,
     ):
         """Draw the curves.
 
@@ -408,6 +410,8 @@ class _CurvesDisplay:
             Draw the chance level (ROC diagonal, PR prevalence).
         despine : bool, default=False
             Remove the top and right spines.
+        **kwargs
+            Passed to matplotlib's ``plot`` for every curve (e.g. ``linewidth``).
 
         Returns
         -------
@@ -433,6 +437,7 @@ class _CurvesDisplay:
                 style.update(color=next(colors), linestyle="-", linewidth=1.5, alpha=0.9)
             elif c.kind == "binary":
                 style.update(linestyle="-", linewidth=2)
+            style.update(kwargs)
             curve_kwargs.append(style)
         single = len(drawable) == 1
         # sklearn writes the legend labels "name (AUC = 0.93)" from these lists

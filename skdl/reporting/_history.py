@@ -10,15 +10,11 @@ import numpy as np
 import pandas as pd
 
 from skdl.reporting._utils import final_step, import_pyplot
+from skdl.utils import greater_is_better
 
 __all__ = ["HistoryDisplay", "compute_history", "get_history"]
 
 _PREFIXES = ("val_", "eval_")
-_LOWER_IS_BETTER = ("loss", "error", "mse", "mae", "rmse", "mape", "crossentropy", "hinge", "divergence")
-
-
-def _lower_is_better(metric: str) -> bool:
-    return any(tok in metric.lower() for tok in _LOWER_IS_BETTER)
 
 
 def get_history(obj: Any) -> dict[str, list[float]] | None:
@@ -71,9 +67,11 @@ class HistoryCurves:
     learning_rate : ndarray or None
         The rate of each epoch, when recorded.
     monitor : str or None
-        Key used to choose the best epoch (``val_loss`` when present).
+        Key used to choose the best epoch (``val_loss`` when present); None
+        when the history holds no validation or eval-set values.
     best_epoch : int or None
-        1-based epoch where ``monitor`` is best (lowest loss/error, else highest).
+        1-based epoch where ``monitor`` is best, in the direction
+        :func:`skdl.utils.greater_is_better` gives for its name.
     best_value : float or None
         ``monitor`` at ``best_epoch``.
     """
@@ -96,7 +94,10 @@ def compute_history(history: Mapping[str, Any], *, monitor: str | None = None) -
         ``learning_rate``, one value per epoch (skdl's ``history_`` contract).
     monitor : str, default=None
         Key that defines the best epoch. Default: ``val_loss``, else the
-        first other ``val_`` key, else ``eval_loss``, else ``loss``.
+        first other ``val_`` key, else ``eval_loss``, else the first other
+        ``eval_`` key. A history of training values only gets no best epoch
+        (the lowest training loss says nothing about generalisation); pass
+        ``monitor="loss"`` to ask for one anyway.
 
     Returns
     -------
@@ -129,7 +130,8 @@ def compute_history(history: Mapping[str, Any], *, monitor: str | None = None) -
     panels = {m: panels[m] for m in order}
     if monitor is None:
         val_keys = [k for k in history if k.startswith("val_")]
-        candidates = ["val_loss", *val_keys, "eval_loss", "loss"]
+        eval_keys = [k for k in history if k.startswith("eval_")]
+        candidates = ["val_loss", *val_keys, "eval_loss", *eval_keys]
         monitor = next((k for k in candidates if k in history), None)
     elif monitor not in history:
         raise ValueError(f"monitor={monitor!r} is not in the history; keys are {sorted(history)}.")
@@ -137,7 +139,7 @@ def compute_history(history: Mapping[str, Any], *, monitor: str | None = None) -
     if monitor is not None:
         vals = np.asarray(history[monitor], dtype=float)
         if np.isfinite(vals).any():
-            idx = int(np.nanargmin(vals) if _lower_is_better(monitor) else np.nanargmax(vals))
+            idx = int(np.nanargmax(vals) if greater_is_better(monitor) else np.nanargmin(vals))
             best_epoch, best_value = idx + 1, float(vals[idx])
     return HistoryCurves(np.arange(1, n + 1), panels, lr, monitor, best_epoch, best_value)
 
@@ -234,17 +236,22 @@ class HistoryDisplay:
         return cls.from_history(history, monitor=monitor, name=name or type(final_step(estimator)).__name__,
                                 **plot_kwargs)
 
-    def plot(self, *, figure=None, mark_best: bool = True, ncols: int = 3):
+    def plot(self, ax=None, *, figure=None, mark_best: bool = True, ncols: int = 3, **kwargs):
         """Draw one panel per metric, plus the learning rate when recorded.
 
         Parameters
         ----------
+        ax : sequence of matplotlib Axes, default=None
+            One axes per panel (metrics, then the learning rate); new axes
+            in ``figure`` (or a new figure) when None.
         figure : matplotlib Figure, default=None
-            Figure to draw in (it is filled with new axes); a new one when None.
+            Figure to fill with new axes when ``ax`` is None.
         mark_best : bool, default=True
             Mark the best epoch on every panel.
         ncols : int, default=3
             Panels per row.
+        **kwargs
+            Passed to ``ax.plot`` for every curve (e.g. ``linewidth``).
 
         Returns
         -------
@@ -256,12 +263,21 @@ class HistoryDisplay:
         n = len(keys)
         ncols = min(ncols, n)
         nrows = int(np.ceil(n / ncols))
-        if figure is None:
-            figure = plt.figure(figsize=(4.6 * ncols, 3.6 * nrows + 0.5), layout="constrained")
-        axes = figure.subplots(nrows, ncols, squeeze=False)
+        if ax is not None:
+            axes = np.ravel(np.asarray(ax, dtype=object))
+            if len(axes) < n:
+                raise ValueError(f"HistoryDisplay.plot needs {n} axes ({', '.join(keys)}). Got {len(axes)}.")
+            figure = axes[0].figure
+        else:
+            if figure is None:
+                figure = plt.figure(figsize=(4.6 * ncols, 3.6 * nrows + 0.5), layout="constrained")
+            axes = figure.subplots(nrows, ncols, squeeze=False)
+        from matplotlib.ticker import MaxNLocator
+
         self.figure_ = figure
         self.axes_, self.lines_, self.best_lines_ = {}, {}, []
-        for k, ax in enumerate(axes.ravel()):
+        self.ax_ = np.ravel(axes)[0]
+        for k, ax in enumerate(np.ravel(axes)):
             if k >= n:
                 ax.set_visible(False)
                 continue
@@ -285,7 +301,8 @@ class HistoryDisplay:
                 for split, values in c.panels[key].items():
                     hkey = key if split == "train" else f"{split}_{key}"
                     x = np.arange(1, len(values) + 1)
-                    (line,) = ax.plot(x, values, marker="." if len(x) < 40 else None, **_SPLIT_STYLE[split])
+                    style = {"marker": "." if len(x) < 40 else None, **_SPLIT_STYLE[split], **kwargs}
+                    (line,) = ax.plot(x, values, **style)
                     self.lines_[hkey] = line
                 ax.set(title=key, xlabel="epoch", ylabel=key)
                 ax.legend(fontsize="small", loc="best")
@@ -298,10 +315,12 @@ class HistoryDisplay:
                     self.best_lines_.append(pt)
                     ax.legend(fontsize="small", loc="best")
             ax.grid(alpha=0.3)
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         title = "Training history" + (f" — {self.name}" if self.name else "")
         if c.best_epoch is not None:
             title += f" (best epoch {c.best_epoch} by {c.monitor})"
+        elif not any(split != "train" for splits in c.panels.values() for split in splits):
+            title += " (training data only: no validation curve)"
         figure.suptitle(title)
         return self
 

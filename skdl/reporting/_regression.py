@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from skdl.reporting._utils import import_pyplot
+from skdl.reporting._utils import final_step, import_pyplot
 
 __all__ = ["RegressionDisplay"]
 
@@ -85,17 +85,22 @@ class RegressionDisplay:
         -------
         RegressionDisplay
         """
-        return cls.from_predictions(y, estimator.predict(X), name=name or type(estimator).__name__, **plot_kwargs)
+        return cls.from_predictions(y, estimator.predict(X), name=name or type(final_step(estimator)).__name__, **plot_kwargs)
 
-    def plot(self, *, subsample: int | None = 1000, random_state=0):
+    def plot(self, ax=None, *, subsample: int | None = 1000, random_state=0, **kwargs):
         """Draw the two panels.
 
         Parameters
         ----------
+        ax : pair of matplotlib Axes, default=None
+            Axes for the predicted-vs-true and the residual panels; a new
+            figure when None.
         subsample : int or None, default=1000
             Largest number of points drawn (sklearn's ``subsample``).
         random_state : int, default=0
             Seed of the subsampling.
+        **kwargs
+            Passed to matplotlib's ``scatter`` (e.g. ``alpha``, ``s``).
 
         Returns
         -------
@@ -104,14 +109,20 @@ class RegressionDisplay:
         from sklearn.metrics import PredictionErrorDisplay
 
         plt = import_pyplot(purpose="RegressionDisplay.plot")
-        fig, axes = plt.subplots(1, 2, figsize=(11.0, 5.0), layout="constrained")
+        if ax is None:
+            fig, axes = plt.subplots(1, 2, figsize=(11.0, 5.0), layout="constrained")
+        else:
+            axes = list(np.ravel(np.asarray(ax, dtype=object)))
+            if len(axes) != 2:
+                raise ValueError(f"RegressionDisplay.plot draws two panels: pass two axes. Got {len(axes)}.")
+            fig = axes[0].figure
         yt, yp = self.y_true.ravel(), self.y_pred.ravel()
         self.displays_ = []
         for ax, kind, title in zip(axes, ("actual_vs_predicted", "residual_vs_predicted"),
                                    ("Predicted vs true", "Residuals vs predicted")):
             d = PredictionErrorDisplay.from_predictions(
                 yt, yp, kind=kind, subsample=subsample, random_state=random_state, ax=ax,
-                scatter_kwargs={"alpha": 0.5, "s": 14},
+                scatter_kwargs={"alpha": 0.5, "s": 14, **kwargs},
             )
             ax.set_title(title)
             self.displays_.append(d)

@@ -1,4 +1,7 @@
-"""``make_report``: one evaluation report as HTML, Markdown, JSON and console text."""
+"""``make_report``: one evaluation report as HTML, Markdown, JSON and console text.
+
+The search section (shared with :func:`make_study_report`) is built in ``_study_report``.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import pandas as pd
 from skdl.reporting._tables import (
     classification_report_frame,
     classification_summary,
+    cv_fold_scores,
     cv_summary,
     format_table,
     regression_report_frame,
@@ -61,8 +65,15 @@ class Report:
     figures : dict of str to bytes
         PNG images, e.g. ``"roc"``, ``"precision_recall"``, ``"history"``.
     sections : list of Section
+    figure_sizes : dict of str to (int, int)
+        Width and height in pixels of each figure; the page lets figures
+        wider than :data:`WIDE_FIGURE_PX` span its whole width.
     path : str or None
         Where the HTML page was written.
+    json_path : str or None
+        Where the JSON twin was written (:meth:`to_json` with a path, or
+        ``json_path=`` of :func:`make_report` / :meth:`save`). Only then
+        does the page's footer name it.
     """
 
     def __init__(self, *, title: str, subtitle: str = "", task: str = ""):
@@ -73,7 +84,9 @@ class Report:
         self.tables: dict[str, pd.DataFrame | pd.Series] = {}
         self.figures: dict[str, bytes] = {}
         self.sections: list[Section] = []
+        self.figure_sizes: dict[str, tuple[int, int]] = {}
         self.path: str | None = None
+        self.json_path: str | None = None
 
     # -- building ------------------------------------------------------
     def _section(self, title: str, note: str = "") -> Section:
@@ -88,7 +101,9 @@ class Report:
     def _figure(self, section: Section, key: str, caption: str, figure, dpi: int) -> None:
         from skdl.reporting._html import figure_to_png
 
-        self.figures[key] = figure_to_png(figure, dpi=dpi)
+        png = figure_to_png(figure, dpi=dpi)
+        self.figures[key] = png
+        self.figure_sizes[key] = _png_size(png)
         section.figures.append((key, caption))
 
     # -- output --------------------------------------------------------
@@ -103,22 +118,29 @@ class Report:
 
         return render_html(self)
 
-    def save(self, path: str | os.PathLike) -> str:
-        """Write the HTML page to ``path`` and remember it in :attr:`path`.
+    def save(self, path: str | os.PathLike, *, json_path: str | os.PathLike | None = None) -> str:
+        """Write the HTML page to ``path`` (and its JSON twin to ``json_path``).
+
+        Both files are written atomically and honour the umask. The JSON
+        file is written first, so the page's footer can name it.
 
         Parameters
         ----------
         path : str or path-like
+        json_path : str or path-like, default=None
+            Also write :meth:`to_json` there; the footer then says so.
 
         Returns
         -------
         path : str
         """
+        from skdl.utils import atomic_write_text
+
         path = os.fspath(path)
-        parent = os.path.dirname(os.path.abspath(path))
-        os.makedirs(parent, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(self.to_html())
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        if json_path is not None:
+            self.to_json(json_path)
+        atomic_write_text(path, self.to_html())
         self.path = path
         return path
 
@@ -159,6 +181,8 @@ class Report:
         Parameters
         ----------
         path : str or path-like, default=None
+            Where to write it (atomically); remembered in :attr:`json_path`,
+            so an HTML page rendered afterwards names its JSON twin.
         indent : int, default=2
 
         Returns
@@ -167,8 +191,12 @@ class Report:
         """
         text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
         if path is not None:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            from skdl.utils import atomic_write_text
+
+            path = os.fspath(path)
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            atomic_write_text(path, text)
+            self.json_path = path
         return text
 
     def __str__(self) -> str:
@@ -186,6 +214,11 @@ class Report:
 
     def _repr_html_(self) -> str:  # notebooks show the page inline
         return self.to_html()
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _plain(v):
@@ -230,8 +263,9 @@ def _model_tables(estimator) -> tuple[pd.Series, str]:
     elif hasattr(est, "coef_"):
         info["parameters"] = int(np.size(est.coef_) + np.size(getattr(est, "intercept_", 0)))
     for attr in ("n_features_in_", "n_iter_", "best_epoch_"):
-        if hasattr(est, attr) and np.ndim(getattr(est, attr)) == 0:
-            info[attr.rstrip("_")] = getattr(est, attr)
+        value = getattr(est, attr, None)
+        if value is not None and np.ndim(value) == 0:
+            info[attr.rstrip("_")] = value
     return pd.Series(info, name="value", dtype=object), text
 
 
@@ -260,13 +294,14 @@ def make_report(
     *,
     search=None,
     cv_results=None,
-    path: str | os.PathLike | None = "report.html",
+    path: str | os.PathLike | None = None,
+    json_path: str | os.PathLike | None = None,
     title: str | None = None,
     target_names=None,
     max_classes: int = 10,
     dpi: int = 90,
 ) -> Report:
-    """Evaluate a fitted estimator on test data and write one HTML report.
+    """Evaluate a fitted estimator on test data: one report, as HTML, JSON, Markdown or text.
 
     The page holds the model summary (Keras layers and parameter count when
     the estimator has ``model_``), the hyperparameters, the training curves
@@ -288,9 +323,14 @@ def make_report(
         importances, parallel coordinates, slice, intermediate values).
     cv_results : dict, default=None
         ``cross_validate`` output or a search's ``cv_results_``; adds a
-        cross-validation summary.
-    path : str, path-like or None, default="report.html"
-        Where to write the page; None writes nothing (use :meth:`Report.save`).
+        cross-validation section: the summary (or the ranked candidates) and
+        the score of each fold (of the best candidate).
+    path : str, path-like or None, default=None
+        Where to write the HTML page; None writes nothing (use
+        :meth:`Report.save` or :meth:`Report.to_html`).
+    json_path : str, path-like or None, default=None
+        Where to write the same numbers as JSON (:meth:`Report.to_json`).
+        The page's footer names the JSON file only when one is written.
     title : str, default=None
         Page title; default ``"<EstimatorName> evaluation report"``.
     target_names : sequence of str, default=None
@@ -314,7 +354,8 @@ def make_report(
     >>> from skdl.reporting import make_report
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = LogisticRegression(max_iter=500).fit(X, y)
-    >>> report = make_report(clf, X, y, path="iris_report.html")  # doctest: +SKIP
+    >>> report = make_report(clf, X, y, path="iris_report.html",
+    ...                      json_path="iris_report.json")  # doctest: +SKIP
     >>> report.tables["classification_summary"]["accuracy"]  # doctest: +SKIP
     0.973...
     """
@@ -359,10 +400,9 @@ def make_report(
     history = get_history(estimator)
     if history:
         curves = compute_history(history)
-        sec = report._section("Training history",
-                              note=f"Best epoch {curves.best_epoch} by {curves.monitor}."
-                              if curves.best_epoch else "")
-        report._table(sec, "history_summary", "Last and best-epoch values", _history_summary(curves))
+        sec = report._section("Training history", note=_history_note(curves))
+        caption = "Last and best-epoch values" if curves.best_epoch else "Last values"
+        report._table(sec, "history_summary", caption, _history_summary(curves))
         report._figure(sec, "history", "Loss and metrics per epoch", HistoryDisplay(curves, name=name).plot().figure_, dpi)
 
     # Test-set evaluation
@@ -409,113 +449,37 @@ def make_report(
     # Cross-validation
     if cv_results is not None:
         sec = report._section("Cross-validation")
-        report._table(sec, "cv_summary", "Scores over folds", cv_summary(cv_results, n_top=10))
+        results = getattr(cv_results, "cv_results_", cv_results)
+        is_search = isinstance(results, dict) and "params" in results
+        report._table(sec, "cv_summary", "Candidates, best mean score first" if is_search else "Scores over folds",
+                      cv_summary(cv_results, n_top=10))
+        folds = cv_fold_scores(cv_results)
+        if len(folds):
+            caption = "Scores of each fold"
+            if is_search:
+                caption += f" of the best candidate (candidate {folds.attrs.get('candidate')})"
+            report._table(sec, "cv_folds", caption, folds)
 
     # Search
     if search is not None:
+        from skdl.reporting._study_report import _add_search_section
+
         sec = _add_search_section(report, search, n_top=10, dpi=dpi)
         if get_study(search) is None and cv_results is None and hasattr(search, "cv_results_"):
             report._table(sec, "cv_summary", "Candidates (cv_results_)", cv_summary(search, n_top=10))
     if path is not None:
-        report.save(path)
+        report.save(path, json_path=json_path)
+    elif json_path is not None:
+        report.to_json(json_path)
     return report
 
 
-_SEARCH_CAPTIONS = {
-    "history": "Optimisation history",
-    "importances": "Parameter importances",
-    "parallel": "Parallel coordinates",
-    "slice": "Objective vs each parameter",
-    "intermediate": "Intermediate values per epoch (pruned trials in red)",
-}
-
-
-def _add_search_section(report: Report, search, *, n_top: int | None, dpi: int) -> Section:
-    """The "Hyperparameter search" section: overview, best trials, the search plots."""
-    from skdl.reporting._search import SearchDisplay, search_overview, search_trials_frame
-
-    sec = report._section("Hyperparameter search")
-    report._table(sec, "search_overview", "Overview", search_overview(search).rename("value"))
-    table = search_trials_frame(search, n_top=n_top)
-    if len(table):
-        caption = "Complete trials, best first" if n_top is None else "Best trials"
-        report._table(sec, "search_trials", caption, table)
-    else:
-        sec.note = "No trial has completed yet; make the report again later."
-    display = SearchDisplay(search)
-    for kind in display.available_kinds():
-        try:
-            figure = display.plot(kind=kind).figure_
-        except (ValueError, RuntimeError) as exc:  # e.g. importances of a degenerate study
-            sec.note += f" {_SEARCH_CAPTIONS[kind]} not drawn: {exc}."
-            continue
-        report._figure(sec, f"search_{kind}", _SEARCH_CAPTIONS[kind], figure, dpi)
-    return sec
-
-
-def make_study_report(
-    study,
-    *,
-    path: str | os.PathLike | None = None,
-    title: str | None = None,
-    subtitle: str | None = None,
-    n_top: int | None = None,
-    dpi: int = 90,
-) -> Report:
-    """A report of a search alone: its overview, its trials and the search plots.
-
-    Use it to watch a search that is still running (a study shared by several
-    workers, read from its storage) or to look back at one without a fitted
-    model or test data; :func:`make_report` adds the same section to a full
-    evaluation report.
-
-    Parameters
-    ----------
-    study : optuna.Study, OptunaSearchCV or sklearn search
-        The search. A study may still be running: running trials are counted
-        and plots use the trials finished so far.
-    path : str or path-like, default=None
-        Where to write the HTML page; ``None`` writes nothing.
-    title, subtitle : str, default=None
-        Page heading; by default the study's name and its trial counts.
-    n_top : int or None, default=None
-        How many complete trials to list, best first; ``None`` lists all.
-    dpi : int, default=90
-        Resolution of the embedded figures.
-
-    Returns
-    -------
-    report : Report
-        ``report.tables["search_overview"]`` and ``report.tables["search_trials"]``
-        hold the numbers; ``to_html()``/``to_markdown()``/``to_json()`` render it.
-
-    Examples
-    --------
-    >>> import optuna
-    >>> from skdl.reporting import make_study_report
-    >>> optuna.logging.set_verbosity(optuna.logging.WARNING)
-    >>> study = optuna.create_study()
-    >>> study.optimize(lambda t: (t.suggest_float("x", -1, 1) - 0.2) ** 2, n_trials=5)
-    >>> report = make_study_report(study, title="Toy study")
-    >>> int(report.tables["search_overview"]["trials"])
-    5
-    """
-    from skdl.reporting._search import get_study
-    from skdl.reporting._utils import import_pyplot
-
-    import_pyplot(purpose="make_study_report")
-    study_obj = get_study(study)
-    if subtitle is None and study_obj is not None:
-        from optuna.trial import TrialState
-
-        trials = study_obj.get_trials(deepcopy=False)
-        running = sum(t.state == TrialState.RUNNING for t in trials)
-        subtitle = f"{len(trials)} trials ({running} running)"
-    if title is None:
-        name = getattr(study_obj, "study_name", None)
-        title = f"Optuna study {name!r}" if name else "Hyperparameter search"
-    report = Report(title=title, subtitle=subtitle or "", task="search")
-    _add_search_section(report, study, n_top=n_top, dpi=dpi)
-    if path is not None:
-        report.save(path)
-    return report
+def _history_note(curves) -> str:
+    if curves.best_epoch is not None:
+        split = "validation split" if curves.monitor.startswith("val_") else (
+            "eval set" if curves.monitor.startswith("eval_") else "training data")
+        return f"Best epoch {curves.best_epoch} by {curves.monitor} (on the {split})."
+    return ("Only training values were recorded (no validation split or eval set), so no best epoch is "
+            "chosen: the lowest training loss says nothing about unseen data. Fit with "
+            "early_stopping=True (it holds out validation_fraction of the training rows) for a "
+            "validation curve.")

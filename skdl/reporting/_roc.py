@@ -9,7 +9,7 @@ from sklearn.metrics import RocCurveDisplay
 from sklearn.utils import _safe_indexing
 
 from skdl.reporting._curves import Curve, _CurvesDisplay, compute_roc_curves
-from skdl.reporting._utils import estimator_scores, get_ax, import_pyplot, legend_outside
+from skdl.reporting._utils import estimator_scores, final_step, get_ax, import_pyplot, legend_outside
 
 __all__ = ["CVRocDisplay", "RocCurvesDisplay", "compute_cv_roc", "compute_roc_curves"]
 
@@ -206,7 +206,7 @@ class CVRocDisplay:
         CVRocDisplay
         """
         if name is None and cv_results.get("estimator"):
-            name = type(cv_results["estimator"][0]).__name__
+            name = type(final_step(cv_results["estimator"][0])).__name__
         return cls(compute_cv_roc(cv_results, X, y, pos_label=pos_label), name=name).plot(ax=ax)
 
     @classmethod
@@ -230,9 +230,9 @@ class CVRocDisplay:
         from sklearn.model_selection import cross_validate
 
         res = cross_validate(estimator, X, y, cv=cv, return_estimator=True, return_indices=True)
-        return cls.from_cv_results(res, X, y, pos_label=pos_label, name=name or type(estimator).__name__, ax=ax)
+        return cls.from_cv_results(res, X, y, pos_label=pos_label, name=name or type(final_step(estimator)).__name__, ax=ax)
 
-    def plot(self, ax=None, *, show_folds: bool = True):
+    def plot(self, ax=None, *, show_folds: bool = True, **kwargs):
         """Draw fold curves, the mean curve, the ±1 std band and the chance line.
 
         Parameters
@@ -240,6 +240,8 @@ class CVRocDisplay:
         ax : matplotlib Axes, default=None
         show_folds : bool, default=True
             Draw the individual fold curves.
+        **kwargs
+            Passed to matplotlib's ``plot`` for the mean curve.
 
         Returns
         -------
@@ -256,10 +258,9 @@ class CVRocDisplay:
                                   label=f"{c.name} (AUC = {c.score:0.2f})")
                 self.fold_lines_.append(line)
         micro = r.folds and r.folds[0].kind == "micro"
-        (self.mean_line_,) = ax.plot(
-            r.mean_fpr, r.mean_tpr, color="navy", linewidth=2.5,
-            label=f"Mean ROC (AUC = {r.mean_auc:0.2f} ± {r.std_auc:0.2f})",
-        )
+        mean_style = {"color": "navy", "linewidth": 2.5,
+                      "label": f"Mean ROC (AUC = {r.mean_auc:0.2f} ± {r.std_auc:0.2f})", **kwargs}
+        (self.mean_line_,) = ax.plot(r.mean_fpr, r.mean_tpr, **mean_style)
         self.band_ = ax.fill_between(
             r.mean_fpr, np.clip(r.mean_tpr - r.std_tpr, 0, 1), np.clip(r.mean_tpr + r.std_tpr, 0, 1),
             color="grey", alpha=0.25, label="± 1 std. dev.",

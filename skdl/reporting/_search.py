@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from skdl.reporting._tables import cv_summary
-from skdl.reporting._utils import get_ax, import_pyplot, quiet_experimental
-from skdl.utils import import_optional
+from skdl.reporting._importance import short_param_names
+from skdl.reporting._utils import get_ax, import_pyplot
 
 __all__ = [
     "SearchDisplay",
@@ -157,28 +157,39 @@ def search_trials_frame(search: Any, *, n_top: int | None = 10) -> pd.DataFrame:
     -------
     frame : pandas.DataFrame
         For a study: complete trials sorted by value (study direction), with
-        ``number``, ``value``, one column per parameter, ``duration (s)``, and
-        any ``user_attrs`` that are numbers (e.g. per-fold scores). For a
-        sklearn search: :func:`cv_summary` of its ``cv_results_``.
+        ``number``, ``value``, one column per parameter under its short name
+        (:func:`short_param_names`: no shared ``model__`` prefix; a
+        conditional parameter is None where a trial did not set it),
+        ``duration (s)``, and any ``user_attrs`` that are numbers (e.g.
+        per-fold scores). For a sklearn search: :func:`cv_summary` of its
+        ``cv_results_``.
     """
     study = get_study(search)
     if study is None:
         return cv_summary(getattr(search, "cv_results_", search), n_top=n_top)
     maximize = _maximize(study)
+    done = [t for t in study.trials if _state(t) == "COMPLETE" and t.value is not None]
+    short = short_param_names(sorted({n for t in done for n in t.params}))
     rows = []
-    for t in study.trials:
-        if _state(t) != "COMPLETE" or t.value is None:
-            continue
-        row = {"number": t.number, "value": float(t.value), **t.params}
+    for t in done:
+        row = {"number": t.number, "value": float(t.value), **{short[k]: v for k, v in t.params.items()}}
         if t.datetime_start and t.datetime_complete:
             row["duration (s)"] = (t.datetime_complete - t.datetime_start).total_seconds()
         for k, v in t.user_attrs.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 row[k] = v
         rows.append(row)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
+    if not rows:
+        return pd.DataFrame()
+    params = list(dict.fromkeys(short[k] for t in done for k in t.params))
+    rest = [k for k in dict.fromkeys(k for row in rows for k in row) if k not in params and k not in ("number", "value")]
+    columns = ["number", "value", *params, *rest]  # a conditional parameter stays with the others
+    # A column with gaps (a conditional parameter) keeps its values as objects,
+    # so integers stay integers and an unset parameter stays None, not NaN.
+    frame = pd.DataFrame({
+        c: pd.Series([row.get(c) for row in rows], dtype=None if all(c in row for row in rows) else object)
+        for c in columns
+    })
     frame = frame.sort_values("value", ascending=not maximize, kind="stable").reset_index(drop=True)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="rank")
     return frame.head(n_top) if n_top else frame
@@ -217,13 +228,22 @@ class SearchDisplay:
       on the x axis) and the best value so far;
     * ``"intermediate"``: the per-step values each trial reported, pruned
       trials in red;
-    * ``"importances"``, ``"parallel"``, ``"slice"``: drawn by
-      :mod:`optuna.visualization.matplotlib` (parameter importances, parallel
-      coordinates, objective vs each parameter). The slice plot shows the six
-      most important parameters (Optuna draws one panel per parameter in a
-      row, and more than six become unreadable).
+    * ``"importances"``: :func:`compute_param_importances` as bars,
+      conditional parameters (set in some trials only) hatched;
+    * ``"slice"``: objective against each of the six most important
+      parameters, points coloured by trial number;
+    * ``"parallel"``: parallel coordinates through the objective and the
+      eight most important parameters.
 
-    Only ``"history"`` works without a study (plain sklearn searches).
+    The last three share one importance ranking and show short parameter
+    names (without a Pipeline step's ``model__`` prefix). With fewer than 30
+    complete trials their figures say the ranking is rough. Only
+    ``"history"`` works without a study (plain sklearn searches).
+
+    Each kind is computed by a function that returns plain data
+    (:func:`compute_optimization_history`, :func:`compute_intermediate_values`,
+    :func:`compute_param_importances`, :func:`compute_slice`,
+    :func:`compute_parallel_coordinates`), kept in :attr:`data_`, then drawn.
 
     Parameters
     ----------
@@ -235,7 +255,11 @@ class SearchDisplay:
     ----------
     ax_ : matplotlib Axes
         The (first) axes of the last plot.
+    axes_ : list of matplotlib Axes
+        Every axes of the last plot (the slice plot has one per parameter).
     figure_ : matplotlib Figure
+    data_ : object
+        What the compute function of the last plot returned.
 
     Examples
     --------
@@ -248,7 +272,7 @@ class SearchDisplay:
         self.name = name
 
     @classmethod
-    def from_search(cls, search, *, kind: str = "history", name=None, ax=None):
+    def from_search(cls, search, *, kind: str = "history", name=None, ax=None, **kwargs):
         """Plot one kind of search plot.
 
         Parameters
@@ -257,13 +281,15 @@ class SearchDisplay:
         kind : {"history", "importances", "parallel", "slice", "intermediate"}, default="history"
         name : str, default=None
         ax : matplotlib Axes, default=None
-            Used by ``"history"`` and ``"intermediate"``; Optuna's plots make their own figure.
+            See :meth:`plot`.
+        **kwargs
+            Passed to :meth:`plot`.
 
         Returns
         -------
         SearchDisplay
         """
-        return cls(search, name=name).plot(kind=kind, ax=ax)
+        return cls(search, name=name).plot(ax, kind=kind, **kwargs)
 
     def available_kinds(self) -> list[str]:
         """Kinds that can be drawn for this search (by trial counts and states).
@@ -280,19 +306,27 @@ class SearchDisplay:
         varying = {k for t in complete for k in t.params}
         varying = {k for k in varying if len({repr(t.params.get(k)) for t in complete}) > 1}
         if len(complete) >= 2 and varying:
-            kinds += ["parallel", "slice"]
-            kinds.insert(1, "importances")
+            kinds += ["importances", "parallel", "slice"]
         if any(t.intermediate_values for t in study.trials):
             kinds.append("intermediate")
         return kinds
 
-    def plot(self, *, kind: str = "history", ax=None):
+    def plot(self, ax=None, *, kind: str = "history", max_params: int | None = None, **kwargs):
         """Draw one kind of plot.
 
         Parameters
         ----------
-        kind : {"history", "importances", "parallel", "slice", "intermediate"}, default="history"
         ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None. The slice plot takes a
+            sequence of axes, one per panel.
+        kind : {"history", "importances", "parallel", "slice", "intermediate"}, default="history"
+        max_params : int or None, default=None
+            Parameters shown by ``"slice"`` (default 6) and ``"parallel"``
+            (default 8), most important first.
+        **kwargs
+            Passed to matplotlib: ``ax.plot`` for the history's points and
+            the intermediate and parallel lines, ``ax.barh`` for the
+            importances, ``ax.scatter`` for the slice points.
 
         Returns
         -------
@@ -300,46 +334,48 @@ class SearchDisplay:
         """
         if kind not in SEARCH_KINDS:
             raise ValueError(f"The 'kind' parameter must be one of {list(SEARCH_KINDS)}. Got {kind!r} instead.")
-        plt = import_pyplot(purpose=f"SearchDisplay.plot(kind={kind!r})")
+        import_pyplot(purpose=f"SearchDisplay.plot(kind={kind!r})")  # the install hint, first
+        from skdl.reporting import _search_plots as sp
         if kind == "history":
-            self._plot_history(ax)
+            self.data_ = compute_optimization_history(self.search)
+            self._plot_history(self.data_, ax, **kwargs)
         elif kind == "intermediate":
-            self._plot_intermediate(ax)
+            self.data_ = compute_intermediate_values(self.search)
+            self._plot_intermediate(self.data_, ax, **kwargs)
+        elif kind == "importances":
+            self.data_ = self._ranking()
+            self.figure_, self.ax_, self.bars_ = sp.draw_importances(self.data_, ax=ax, name=self.name, **kwargs)
+            self.axes_ = [self.ax_]
+        elif kind == "slice":
+            limit = sp.SLICE_MAX_PARAMS if max_params is None else max_params
+            self.data_ = sp.compute_slice(self.search, max_params=limit, ranking=self._ranking())
+            self.figure_, self.axes_, _ = sp.draw_slice(self.data_, axes=ax, name=self.name, **kwargs)
+            self.ax_ = self.axes_[0] if self.axes_ else None
         else:
-            study = _require_study(self.search, f"'{kind}' plots")
-            vis = import_optional("optuna.visualization.matplotlib", purpose="search plots")
-            func = {"importances": vis.plot_param_importances, "parallel": vis.plot_parallel_coordinate,
-                    "slice": vis.plot_slice}[kind]
-            # Optuna switches the global style to ggplot; keep that inside this figure only.
-            kwargs = {"params": _top_params(study, _SLICE_MAX_PARAMS)} if kind == "slice" else {}
-            with plt.rc_context(), quiet_experimental():
-                out = func(study, **kwargs)
-            axes = np.atleast_1d(out).ravel()
-            self.ax_, self.figure_ = axes[0], axes[0].figure
-            if kind == "slice":
-                # Optuna places the colour bar itself: resizing or re-laying out overlaps it.
-                from matplotlib.ticker import NullFormatter
-
-                for a in axes:
-                    if a.get_xscale() == "log":  # minor log labels collide
-                        a.xaxis.set_minor_formatter(NullFormatter())
-            else:
-                self.figure_.set_size_inches(8.0, 4.8)
-                with np.errstate(all="ignore"):
-                    try:
-                        self.figure_.tight_layout()
-                    except (ValueError, ZeroDivisionError):  # pragma: no cover - layout is cosmetic
-                        pass
-            if self.name:
-                self.figure_.suptitle(self.name)
+            limit = sp.PARALLEL_MAX_PARAMS if max_params is None else max_params
+            self.data_ = sp.compute_parallel_coordinates(self.search, max_params=limit, ranking=self._ranking())
+            self.figure_, self.ax_, self.lines_ = sp.draw_parallel(self.data_, ax=ax, name=self.name, **kwargs)
+            self.axes_ = [self.ax_]
         return self
 
-    def _plot_history(self, ax):
-        hist = compute_optimization_history(self.search)
+    def _ranking(self):
+        """:func:`compute_param_importances`, computed once per display (it fits a forest)."""
+        from skdl.reporting._importance import compute_param_importances
+
+        study = _require_study(self.search, "parameter importances")
+        key = (id(study), len(study.trials))
+        if getattr(self, "_ranking_key", None) != key:
+            self._ranking_cache, self._ranking_key = compute_param_importances(study), key
+        return self._ranking_cache
+
+    def _plot_history(self, hist, ax, **kwargs):
+        from matplotlib.ticker import MaxNLocator
+
         fig, ax = get_ax(ax, figsize=(8.0, 4.6))
-        self.ax_, self.figure_ = ax, fig
+        self.ax_, self.figure_, self.axes_ = ax, fig, [ax]
         done = hist[hist["state"] == "COMPLETE"]
-        ax.plot(done["number"], done["value"], "o", color="tab:blue", alpha=0.7, label="objective value")
+        style = {"color": "tab:blue", "alpha": 0.7, **kwargs}
+        ax.plot(done["number"], done["value"], "o", label="objective value", **style)
         ax.plot(hist["number"], hist["best_value"], "-", color="tab:red", linewidth=2, label="best value")
         # Pruned and failed trials have no objective: mark them on a strip at the bottom.
         strip = ax.get_xaxis_transform()
@@ -350,45 +386,29 @@ class SearchDisplay:
                         transform=strip, label=f"{state.lower()} trial ({len(part)})")
         study = get_study(self.search)
         ax.set(xlabel="trial" if study is not None else "candidate", ylabel="objective value")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title((f"{self.name}: " if self.name else "") + "Optimisation history")
         ax.legend(fontsize="small", loc="best")
         ax.grid(alpha=0.3)
 
-    def _plot_intermediate(self, ax):
-        values = compute_intermediate_values(self.search)
+    def _plot_intermediate(self, values, ax, **kwargs):
+        from matplotlib.ticker import MaxNLocator
+
         fig, ax = get_ax(ax, figsize=(8.0, 4.6))
-        self.ax_, self.figure_ = ax, fig
+        self.ax_, self.figure_, self.axes_ = ax, fig, [ax]
         seen = set()
         for number, v in values.items():
             pruned = v["state"] == "PRUNED"
             key = "pruned" if pruned else ("complete" if v["state"] == "COMPLETE" else v["state"].lower())
-            ax.plot(v["steps"], v["values"], marker="." if len(v["steps"]) < 30 else None,
-                    color="tab:red" if pruned else "tab:blue", alpha=0.45 if pruned else 0.8,
-                    linewidth=1, label=None if key in seen else f"{key} trials")
+            style = {"marker": "." if len(v["steps"]) < 30 else None, "linewidth": 1,
+                     "color": "tab:red" if pruned else "tab:blue", "alpha": 0.45 if pruned else 0.8, **kwargs}
+            ax.plot(v["steps"], v["values"], label=None if key in seen else f"{key} trials", **style)
             if pruned:
                 ax.plot(v["steps"][-1:], v["values"][-1:], "x", color="tab:red")
             seen.add(key)
         ax.set(xlabel="step (epoch)", ylabel="intermediate value")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title((f"{self.name}: " if self.name else "") + "Intermediate values (pruned trials in red)")
         if seen:
             ax.legend(fontsize="small", loc="best")
         ax.grid(alpha=0.3)
-
-
-_SLICE_MAX_PARAMS = 6
-
-
-def _top_params(study, k: int):
-    """The k most important parameters of a study (all when there are at most k)."""
-    names = sorted({name for t in study.get_trials(deepcopy=False) for name in t.params})
-    if len(names) <= k:
-        return None
-    import optuna
-
-    try:
-        with quiet_experimental():
-            evaluator = optuna.importance.FanovaImportanceEvaluator(seed=0)  # same page every time
-            ranked = list(optuna.importance.get_param_importances(study, evaluator=evaluator))
-    except (ValueError, RuntimeError):  # too few complete trials to rank
-        ranked = names
-    return ranked[:k]

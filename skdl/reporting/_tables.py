@@ -28,6 +28,7 @@ from skdl.reporting._utils import (
 __all__ = [
     "classification_report_frame",
     "classification_summary",
+    "cv_fold_scores",
     "cv_summary",
     "format_table",
     "regression_report_frame",
@@ -364,7 +365,13 @@ def _search_summary(cv: Mapping, n_top: int | None) -> pd.DataFrame:
     keep = [rank] * (rank is not None) + keep
     keep += [c for c in df.columns if c.startswith(("mean_test_", "std_test_", "mean_train_", "std_train_"))]
     keep += [c for c in ("mean_fit_time",) if c in df.columns]
-    out = df[keep].rename(columns=lambda c: c[len("param_"):] if c.startswith("param_") else c)
+    from skdl.reporting._importance import short_param_names
+
+    short = short_param_names([c[len("param_"):] for c in df.columns if c.startswith("param_")])
+    out = df[keep].rename(columns=lambda c: short[c[len("param_"):]] if c.startswith("param_") else c)
+    for c in out.columns:  # masked param_ arrays: unset conditional parameters become None
+        if out[c].dtype == object:
+            out[c] = [None if v is np.ma.masked else v for v in out[c]]
     if rank is not None:
         out = out.rename(columns={rank: "rank"}).sort_values("rank", kind="stable")
     out.index.name = "candidate"
@@ -427,6 +434,68 @@ def cv_summary(results: Any, *, n_top: int | None = None) -> pd.DataFrame:
         "(cross_validate) or 'params' (cv_results_). Got keys "
         f"{sorted(map(str, results))[:8]}."
     )
+
+
+def cv_fold_scores(results: Any) -> pd.DataFrame:
+    """The score of every cross-validation fold, one row per fold.
+
+    Parameters
+    ----------
+    results : dict or object with ``cv_results_``
+        :func:`sklearn.model_selection.cross_validate` output, or a search's
+        ``cv_results_`` (or the search): then the folds of the best-ranked
+        candidate (``split<i>_test_<score>`` and ``split<i>_train_<score>``).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Index ``fold`` (1, 2, ...), one column per score (``test_score``,
+        ``train_accuracy``, ``fit_time``...). Empty when the results hold no
+        per-fold values. For a search, ``frame.attrs["candidate"]`` is the
+        candidate's index in ``cv_results_``.
+
+    Examples
+    --------
+    >>> from skdl.reporting import cv_fold_scores
+    >>> cv_fold_scores({"test_score": [0.8, 0.9], "fit_time": [0.1, 0.2]}).loc[2, "test_score"]
+    np.float64(0.9)
+    """
+    if hasattr(results, "cv_results_"):
+        results = results.cv_results_
+    if not isinstance(results, Mapping):
+        raise TypeError(f"cv_fold_scores expects cross_validate output or cv_results_. Got {type(results).__name__}.")
+    if "params" in results:
+        import re
+
+        ranks = [k for k in results if str(k).startswith("rank_test_")]
+        rank_key = "rank_test_score" if "rank_test_score" in ranks else (ranks[0] if ranks else None)
+        if rank_key is None:
+            return pd.DataFrame()
+        best = int(np.argmin(np.asarray(results[rank_key])))
+        columns: dict[str, dict[int, float]] = {}
+        for key, values in results.items():
+            m = re.fullmatch(r"split(\d+)_((?:test|train)_.+)", str(key))
+            if m:
+                columns.setdefault(m.group(2), {})[int(m.group(1)) + 1] = float(np.asarray(values)[best])
+        order = sorted(columns, key=lambda k: (not k.startswith("test_"), k))
+        frame = pd.DataFrame({k: pd.Series(columns[k]) for k in order})
+        frame.attrs["candidate"] = best
+    else:
+        data = {}
+        for key, values in results.items():
+            if key in ("estimator", "indices"):
+                continue
+            try:
+                arr = np.asarray(values, dtype=float)
+            except (TypeError, ValueError):
+                continue
+            if arr.ndim == 1:
+                data[str(key)] = arr
+        order = sorted(data, key=lambda k: (not k.startswith("test_"), not k.startswith("train_"), k))
+        frame = pd.DataFrame({k: data[k] for k in order})
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
+    frame.index.name = "fold"
+    return frame
 
 
 def _fmt(value, digits: int, width: int) -> str:

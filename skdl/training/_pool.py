@@ -20,6 +20,10 @@ worth, and the sweep's cost (on JAX, re-compiling the eager operations Keras
 uses to build the next model, about 0.3 s) is paid once per sweep, not per fit.
 A network still in the pool or owned by a live estimator keeps working after a
 sweep; on JAX its compiled functions are re-compiled on their next call.
+
+An estimator ties its network to its own lifetime with :func:`own` and gives
+it back early (a refit, a failed fit) with :func:`release`;
+:func:`skdl.training._network.make_network` takes networks out.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import weakref
 from collections import OrderedDict
 
 
@@ -96,6 +101,26 @@ class NetworkPool:
 POOL = NetworkPool()
 
 
+def own(owner, net):
+    """Make ``owner`` (an estimator) own ``net`` until it is garbage-collected or releases it.
+
+    Sets ``owner._network = net`` and ``owner._finalizer``, a
+    ``weakref.finalize`` that gives the network back to :data:`POOL` when
+    ``owner`` is collected. Pickling must drop both attributes (the estimator's
+    ``__getstate__`` does).
+    """
+    owner._network = net
+    owner._finalizer = weakref.finalize(owner, POOL.release, net)
+
+
+def release(owner):
+    """Give ``owner``'s network back to :data:`POOL` now, and forget it (no-op if it owns none)."""
+    fin = owner.__dict__.pop("_finalizer", None)
+    owner.__dict__.pop("_network", None)
+    if fin is not None:
+        fin()
+
+
 def release_memory():
     """Free what dropped networks left behind and give the pages back to the system.
 
@@ -115,9 +140,9 @@ def release_memory():
 
         jax.clear_caches()
     elif backend == "tensorflow" and "tensorflow" in sys.modules:
-        from tensorflow.python.eager import context
+        from skdl.training._fixes import clear_tf_kernel_cache
 
-        context.context().clear_kernel_cache()
+        clear_tf_kernel_cache()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

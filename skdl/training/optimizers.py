@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import inspect
 
-from skdl.training._backend import get_keras
+from skdl.training.runtime import get_keras
 
 # Keras-free list, so estimators can validate names without importing Keras.
 OPTIMIZER_NAMES = (

@@ -6,7 +6,10 @@
 * Search spaces as plain data: Optuna distributions, lists, :class:`Choice`
   (tuples and other values), :class:`LayerSpace` (depth and width),
   :class:`Conditional`, and :func:`default_space` for skdl's MLP/CNN estimators.
-* :func:`get_storage` - one function normalising every ``storage=`` value.
+* :func:`get_storage` - one function normalising every ``storage=`` value;
+  :func:`open_study` - create or resume a study, checking it is the same search
+  (direction, fingerprint; :class:`StudyMismatchError`); :func:`trial_counts`,
+  :func:`count_trials` and :func:`is_counted` - the search's trial accounting.
 * :class:`EpochPruningCallback` - the fit-time callback that reports epochs.
 
 ``import skdl.tuning`` imports Optuna but not Keras or TensorFlow.
@@ -23,7 +26,14 @@ from skdl.tuning._spaces import (
     default_space,
     sample_params,
 )
-from skdl.tuning._storage import count_trials, get_storage, is_counted
+from skdl.tuning._storage import (
+    StudyMismatchError,
+    count_trials,
+    get_storage,
+    is_counted,
+    open_study,
+    trial_counts,
+)
 
 __all__ = sorted(
     [
@@ -39,5 +49,8 @@ __all__ = sorted(
         "get_storage",
         "is_counted",
         "sample_params",
+        "open_study",
+        "StudyMismatchError",
+        "trial_counts",
     ]
 )

@@ -24,8 +24,10 @@ the **first cross-validation fold** reports. Reasons:
 * The saving comes from stopping a bad trial early: a trial pruned during fold 0
   costs less than one fold instead of ``n_splits`` folds.
 
-The reported value is "greater is better", in the study's direction: an
-``eval_<metric>`` from the logs as is, or ``-eval_loss`` for a loss.
+The reported value is "greater is better", in the study's direction. Which
+way a logged metric improves is decided by :func:`skdl.utils.greater_is_better`
+(the rule early stopping and the reports use): ``eval_accuracy`` is reported as
+is, ``eval_loss`` or ``eval_mean_squared_error`` negated.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import optuna
+
+from skdl.utils import greater_is_better
 
 __all__ = ["EpochPruningCallback", "accepts_epoch_callbacks"]
 
@@ -54,12 +58,16 @@ class EpochPruningCallback:
     trial : optuna.trial.Trial
         The trial to report to.
     monitor : str, default="auto"
-        The logs key to report. A name starting with ``-`` is negated (for losses).
-        ``"auto"`` uses ``eval_<metric>`` when ``metric`` is given and found in the
-        logs, else ``-eval_loss`` (``-val_loss``, ``-loss`` as fallbacks).
+        The logs key to report. Its direction comes from
+        :func:`skdl.utils.greater_is_better` (a loss or error is negated, so the
+        reported value always rises as the model improves); a leading ``-``
+        forces negation and a leading ``+`` forces the value as is. ``"auto"``
+        uses ``eval_<metric>`` when ``metric`` is given and found in the logs
+        (for a scikit-learn ``neg_<name>`` scorer, ``eval_<name>``), else
+        ``eval_loss`` (``val_loss``, ``loss`` as fallbacks).
     metric : str, default=None
-        Name of the score being optimised (e.g. ``"accuracy"``), used by
-        ``monitor="auto"``.
+        Name of the score being optimised (e.g. ``"accuracy"``,
+        ``"neg_mean_absolute_error"``), used by ``monitor="auto"``.
     step_offset : int, default=0
         Added to the step (the number of epochs trained).
 
@@ -96,19 +104,25 @@ class EpochPruningCallback:
         self.monitor_: str | None = None
 
     def _resolve(self, logs: Mapping[str, Any]) -> str:
+        """The logs key to report, with ``-`` when it is negated."""
         if self.monitor != "auto":
-            key = self.monitor.lstrip("-")
+            key = self.monitor.lstrip("+-")
             if key not in logs:
                 raise KeyError(
                     f"EpochPruningCallback: monitor {self.monitor!r} is not in the epoch "
                     f"logs; available keys are {sorted(logs)}."
                 )
-            return self.monitor
-        if self.metric and f"eval_{self.metric}" in logs:
-            return f"eval_{self.metric}"
-        for key in ("eval_loss", "val_loss", "loss"):
-            if key in logs:
+            if self.monitor.startswith("-"):
                 return "-" + key
+            return key if self.monitor.startswith("+") else _signed(key)
+        candidates = []
+        if self.metric:
+            candidates.append(f"eval_{self.metric}")
+            if self.metric.startswith("neg_"):
+                candidates.append(f"eval_{self.metric[4:]}")
+        for key in (*candidates, "eval_loss", "val_loss", "loss"):
+            if key in logs:
+                return _signed(key)
         raise KeyError(
             f"EpochPruningCallback: no eval_loss, val_loss or loss in the epoch logs "
             f"(keys: {sorted(logs)}); pass eval_set to fit."
@@ -140,6 +154,11 @@ class EpochPruningCallback:
         self.trial.report(value, step)
         if self.trial.should_prune():
             raise optuna.TrialPruned(f"Trial was pruned at epoch {step} ({self.monitor_}={value:.6g}).")
+
+
+def _signed(key: str) -> str:
+    """``key``, or ``-key`` when lower values of that metric are better."""
+    return key if greater_is_better(key) else "-" + key
 
 
 def accepts_epoch_callbacks(estimator: Any) -> bool:

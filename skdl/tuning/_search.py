@@ -1,9 +1,12 @@
-"""OptunaSearchCV: a scikit-learn search meta-estimator driven by an Optuna study."""
+"""OptunaSearchCV: a scikit-learn search meta-estimator driven by an Optuna study.
+
+The trials themselves are :class:`skdl.tuning._objective.TrialObjective`;
+``cv_results_`` is built in :mod:`skdl.tuning._results`; running them (one
+process or workers) is :mod:`skdl.tuning._parallel`.
+"""
 
 from __future__ import annotations
 
-import difflib
-import math
 import os
 import shutil
 import sys
@@ -12,7 +15,6 @@ import time
 import warnings
 from copy import deepcopy
 from numbers import Integral, Real
-from typing import Any
 
 import numpy as np
 import optuna
@@ -20,248 +22,48 @@ from optuna.pruners import BasePruner, NopPruner
 from optuna.samplers import BaseSampler, TPESampler
 from optuna.storages import BaseStorage, InMemoryStorage
 from optuna.trial import TrialState
-from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring, get_scorer_names
-from sklearn.model_selection import check_cv
-from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, check_random_state, get_tags, indexable
+from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from skdl.exceptions import TrainingInterruptedWarning
-from skdl.tuning._parallel import (
-    InterruptFlag,
-    SurplusTrial,
-    TrialFailed,
-    n_cores,
-    optimize_loop,
-    run_workers,
+from skdl.tuning._delegation import BestEstimatorMixin
+from skdl.tuning._objective import (
+    TrialObjective,
+    enqueue_defaults,
+    final_accepts_callbacks,
+    fit_with_callbacks,
+    make_cv,
 )
-from skdl.tuning._pruning import (
-    PRUNED_AT_EPOCH,
-    EpochPruningCallback,
-    accepts_epoch_callbacks,
-)
-from skdl.tuning._spaces import decode_params, sample_params, validate_space
+from skdl.tuning._parallel import InterruptFlag, n_cores, optimize_loop, run_workers
+from skdl.tuning._progress import SearchProgress
+from skdl.tuning._results import best_index, format_results
+from skdl.tuning._spaces import validate_space
 from skdl.tuning._storage import (
     FAIL_REASON,
-    SURPLUS,
-    WORKER,
-    count_trials,
+    copy_to_memory,
     fail_dead_local_trials,
     get_storage,
     is_counted,
-    load_or_create_study,
-    worker_tag,
+    open_study,
 )
+from skdl.tuning._warnings import warn_fold_warnings
+from skdl.utils import did_you_mean
 
 __all__ = ["OptunaSearchCV"]
 
 
-def _final_accepts_callbacks(estimator: Any) -> bool:
-    if accepts_epoch_callbacks(estimator):
-        return True
-    return isinstance(estimator, Pipeline) and accepts_epoch_callbacks(estimator.steps[-1][1])
-
-
-def _fit_fold(est, X_tr, y_tr, X_val, y_val, fit_params: dict, callbacks: list) -> None:
-    """Fit one fold; with callbacks, give the epoch-wise estimator ``eval_set``.
-
-    For a Pipeline the preprocessing steps are fitted on the fold's train part
-    here, so the final step can be handed the transformed validation part as
-    ``eval_set`` (what ``Pipeline.fit`` does for the train part).
-    """
-    if not callbacks:
-        est.fit(X_tr, y_tr, **fit_params)
-    elif accepts_epoch_callbacks(est):
-        est.fit(X_tr, y_tr, eval_set=(X_val, y_val), callbacks=callbacks, **fit_params)
-    else:
-        routed: dict[str, dict] = {name: {} for name, _ in est.steps}
-        for key, value in fit_params.items():
-            step, _, param = key.partition("__")
-            routed[step][param] = value
-        Xt, Xv = X_tr, X_val
-        for name, step in est.steps[:-1]:
-            if step is None or step == "passthrough":
-                continue
-            Xt = step.fit_transform(Xt, y_tr, **routed[name])
-            Xv = step.transform(Xv)
-        name, final = est.steps[-1]
-        final.fit(Xt, y_tr, eval_set=(Xv, y_val), callbacks=callbacks, **routed[name])
-
-
-def _index_fit_params(fit_params: dict, n_samples: int, indices: np.ndarray) -> dict:
-    out = {}
-    for key, value in fit_params.items():
-        if hasattr(value, "__len__") and not isinstance(value, (str, dict)):
-            try:
-                if _num_samples(value) == n_samples:
-                    value = _safe_indexing(value, indices)
-            except TypeError:
-                pass
-        out[key] = value
-    return out
-
-
-def _score(est, X, y, scorers: dict) -> dict[str, float]:
-    return {name: float(scorer(est, X, y)) for name, scorer in scorers.items()}
-
-
-class _Objective:
-    """Cross-validate the parameters a trial samples. Picklable for workers."""
-
-    def __init__(self, *, estimator, param_distributions, X, y, splits, scorers,
-                 refit_metric, fit_params, error_score, return_train_score, n_trials,
-                 prune, monitor_metric):
-        self.estimator = estimator
-        self.param_distributions = param_distributions
-        self.X = X
-        self.y = y
-        self.splits = splits
-        self.scorers = scorers
-        self.refit_metric = refit_metric
-        self.fit_params = fit_params
-        self.error_score = error_score
-        self.return_train_score = return_train_score
-        self.n_trials = n_trials
-        self.prune = prune
-        self.monitor_metric = monitor_metric
-        self.interrupt_flag: InterruptFlag | None = None
-
-    def _claim(self, trial: optuna.trial.Trial) -> None:
-        """Fail this trial as surplus when earlier trials already fill n_trials."""
-        if self.n_trials is None:
-            return
-        ahead = sum(
-            1
-            for t in trial.study.get_trials(deepcopy=False)
-            if t.number < trial.number and (t.state == TrialState.RUNNING or is_counted(t))
-        )
-        if ahead >= self.n_trials:
-            trial.set_user_attr(SURPLUS, True)
-            raise SurplusTrial(f"trial {trial.number} is beyond n_trials={self.n_trials}")
-
-    def __call__(self, trial: optuna.trial.Trial) -> float:
-        trial.set_user_attr(WORKER, worker_tag())
-        self._claim(trial)
-        params = sample_params(trial, self.param_distributions)
-        n_samples = _num_samples(self.X)
-        record: dict[str, list] = {"fit_time": [], "score_time": []}
-        for name in self.scorers:
-            record[f"test_{name}"] = []
-            if self.return_train_score:
-                record[f"train_{name}"] = []
-        reporter = None
-        try:
-            for fold, (train, test) in enumerate(self.splits):
-                est = clone(self.estimator).set_params(**params)
-                X_tr, y_tr = _safe_indexing(self.X, train), _safe_split_y(self.y, train)
-                X_te, y_te = _safe_indexing(self.X, test), _safe_split_y(self.y, test)
-                callbacks = []
-                if fold == 0 and self.prune:
-                    reporter = EpochPruningCallback(trial, metric=self.monitor_metric)
-                    callbacks = [reporter]
-                start = time.perf_counter()
-                _fit_fold(est, X_tr, y_tr, X_te, y_te,
-                          _index_fit_params(self.fit_params, n_samples, train), callbacks)
-                fit_time = time.perf_counter() - start
-                self._check_interrupt()
-                test_scores = _score(est, X_te, y_te, self.scorers)
-                score_time = time.perf_counter() - start - fit_time
-                bad = {k: v for k, v in test_scores.items() if not math.isfinite(v)}
-                if bad:
-                    raise FloatingPointError(
-                        f"non-finite test score on fold {fold} ({bad}); the model "
-                        "probably diverged (NaN loss)"
-                    )
-                record["fit_time"].append(fit_time)
-                record["score_time"].append(score_time)
-                for name, value in test_scores.items():
-                    record[f"test_{name}"].append(value)
-                if self.return_train_score:
-                    for name, value in _score(est, X_tr, y_tr, self.scorers).items():
-                        record[f"train_{name}"].append(value)
-        except optuna.TrialPruned:
-            if reporter is not None and reporter.last_step is not None:
-                trial.set_user_attr(PRUNED_AT_EPOCH, reporter.last_step)
-            self._store(trial, record)
-            raise
-        except Exception as exc:
-            if self.error_score == "raise":
-                raise
-            reason = f"{type(exc).__name__}: {exc}"
-            trial.set_user_attr(FAIL_REASON, reason[:2000])
-            self._store(trial, record)
-            raise TrialFailed(reason) from exc
-        self._store(trial, record)
-        return float(np.mean(record[f"test_{self.refit_metric}"]))
-
-    def _check_interrupt(self) -> None:
-        if self.interrupt_flag is not None and self.interrupt_flag.is_set:
-            raise KeyboardInterrupt
-
-    @staticmethod
-    def _store(trial: optuna.trial.Trial, record: dict) -> None:
-        for key, values in record.items():
-            trial.set_user_attr(key, [float(v) for v in values])
-
-
-def _safe_split_y(y, indices):
-    return None if y is None else _safe_indexing(y, indices)
-
-
-def _estimator_has(attr: str):
-    def check(self) -> bool:
-        if hasattr(self, "best_estimator_"):
-            getattr(self.best_estimator_, attr)
-        else:
-            getattr(self.estimator, attr)
-        return True
-
-    return check
-
-
-class _Progress:
-    """tqdm bar over counted trials, with best score, pruned and failed counts."""
-
-    def __init__(self, total: int | None, verbose: int, study: optuna.Study) -> None:
-        self.bar = None
-        self.study = study
-        if verbose > 0:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, desc="OptunaSearchCV", unit="trial", file=sys.stderr)
-            self.update()
-
-    def update(self, *args: Any) -> None:
-        if self.bar is None:
-            return
-        trials = self.study.get_trials(deepcopy=False)
-        n_counted, _ = count_trials(trials)
-        values = [t.value for t in trials if t.state == TrialState.COMPLETE]
-        pruned = sum(t.state == TrialState.PRUNED for t in trials)
-        failed = sum(t.state == TrialState.FAIL and FAIL_REASON in t.user_attrs for t in trials)
-        self.bar.n = n_counted
-        postfix = {"pruned": pruned, "failed": failed}
-        if values:
-            postfix = {"best": f"{max(values):.4g}", **postfix}
-        self.bar.set_postfix(postfix, refresh=False)
-        self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.update()
-            self.bar.close()
-
-
-class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
+class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
     """Hyperparameter search with cross-validation, driven by an Optuna study.
 
     Each trial samples parameters from ``param_distributions``, sets them on a
-    clone of ``estimator`` and cross-validates it. For skdl's Keras estimators
+    clone of ``estimator`` and cross-validates it. Trial 0 of a new study is the
+    estimator's own configuration (its current values of the space's parameters
+    that lie inside the space; the sampler draws the others), so the best score
+    is never below that of the starting point. For skdl's Keras estimators
     (and Pipelines ending in one) the validation score of the first fold is
     reported after every epoch, so ``pruner`` can stop bad trials early. The study
     can live in a persistent ``storage``, to resume an interrupted search or to
@@ -283,15 +85,22 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
     timeout : float or None, default=None
         Stop starting new trials after this many seconds.
     cv : int, cross-validation generator or iterable, default=None
-        As in ``GridSearchCV`` (5-fold, stratified for classifiers). Splits must
-        be the same for every trial, so do not use a shuffling splitter without a
-        fixed ``random_state``.
+        An int (``None``: 5) gives **shuffled** folds, stratified for classifiers
+        (``StratifiedKFold``/``KFold(n, shuffle=True)``), seeded by
+        ``random_state`` (``None``: seed 0, so a resumed study keeps its folds).
+        This deliberately differs from ``GridSearchCV``, whose integer ``cv`` does
+        not shuffle: on rows sorted by class, unshuffled folds make the scores,
+        and so the winning trial, noise. A splitter or an iterable of splits is
+        used as given; splits must be the same for every trial, so do not pass a
+        shuffling splitter without a fixed ``random_state``.
     scoring : str, callable, list, tuple, dict or None, default=None
         As in ``GridSearchCV``. With several metrics, ``refit`` names the one the
         study optimises.
     refit : bool or str, default=True
         Refit the best parameters on all data (``best_estimator_``). With several
         metrics, the name of the metric to optimise and to choose the best trial by.
+        ``fit(..., refit_callbacks=[...])`` gives callbacks to the refit only;
+        with ``refit=False``, :meth:`refit_best` refits later.
     sampler : optuna.samplers.BaseSampler, default=None
         ``None`` uses ``TPESampler(seed=random_state)``.
     pruner : optuna.pruners.BasePruner, default=None
@@ -319,11 +128,13 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         gets its share of the cores as thread budget. With ``storage=None`` a
         temporary journal file is shared by the workers.
     random_state : int, RandomState instance or None, default=None
-        Seed of the default sampler.
+        Seed of the default sampler and of the folds of an integer ``cv``.
     verbose : int, default=0
         0 prints nothing; 1 shows a progress bar over trials with the best score
         so far and the numbers of pruned and failed trials; 2 also shows Optuna's
-        log lines.
+        log lines. Whatever the verbosity, the warnings the folds raise (e.g.
+        ``ConvergenceWarning``) are gathered and reported by one warning at the
+        end of ``fit`` (count and first message), not once per fold.
     error_score : "raise" or float, default=np.nan
         Score given to every fold of a trial whose fit fails (the trial is recorded
         as failed with its ``fail_reason`` user attribute). ``"raise"`` re-raises.
@@ -452,7 +263,7 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
 
-    # -- delegation ---------------------------------------------------------
+    # -- tags -----------------------------------------------------------------
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -464,89 +275,6 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.sparse = sub.input_tags.sparse
         tags.non_deterministic = True
         return tags
-
-    @property
-    def classes_(self):
-        """Class labels of the best estimator."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.classes_
-
-    @property
-    def n_features_in_(self):
-        """Number of features seen by the best estimator."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.n_features_in_
-
-    def _check_refitted(self, method: str) -> None:
-        check_is_fitted(self)
-        if not hasattr(self, "best_estimator_"):
-            raise AttributeError(
-                f"This OptunaSearchCV was fitted with refit=False; {method} is "
-                "available only after refitting on the best parameters."
-            )
-
-    @available_if(_estimator_has("predict"))
-    def predict(self, X):
-        """Call ``predict`` on the best estimator."""
-        self._check_refitted("predict")
-        return self.best_estimator_.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Call ``predict_proba`` on the best estimator."""
-        self._check_refitted("predict_proba")
-        return self.best_estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Call ``predict_log_proba`` on the best estimator."""
-        self._check_refitted("predict_log_proba")
-        return self.best_estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Call ``decision_function`` on the best estimator."""
-        self._check_refitted("decision_function")
-        return self.best_estimator_.decision_function(X)
-
-    @available_if(_estimator_has("transform"))
-    def transform(self, X):
-        """Call ``transform`` on the best estimator."""
-        self._check_refitted("transform")
-        return self.best_estimator_.transform(X)
-
-    @available_if(_estimator_has("inverse_transform"))
-    def inverse_transform(self, X):
-        """Call ``inverse_transform`` on the best estimator."""
-        self._check_refitted("inverse_transform")
-        return self.best_estimator_.inverse_transform(X)
-
-    @available_if(_estimator_has("score"))
-    def score(self, X, y=None):
-        """Score the best estimator with the ``refit`` scorer.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        self._check_refitted("score")
-        scorer = self.scorer_[self.refit_metric_] if self.multimetric_ else self.scorer_
-        return scorer(self.best_estimator_, X, y)
-
-    def trials_dataframe(self, **kwargs):
-        """Return ``study_.trials_dataframe(**kwargs)``: every trial of the study.
-
-        Returns
-        -------
-        df : pandas.DataFrame
-        """
-        check_is_fitted(self)
-        return self.study_.trials_dataframe(**kwargs)
 
     # -- fit ----------------------------------------------------------------
 
@@ -578,12 +306,10 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             parts = name.split("__")
             if any("__".join(parts[:i]) in valid for i in range(1, len(parts) + 1)):
                 continue
-            close = difflib.get_close_matches(name, sorted(valid), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
                 f"Invalid parameter {name!r} in param_distributions for estimator "
-                f"{type(self.estimator).__name__}.{hint} Valid parameters are: "
-                f"{sorted(valid)}."
+                f"{type(self.estimator).__name__}.{did_you_mean(name, sorted(valid))} "
+                f"Valid parameters are: {sorted(valid)}."
             )
 
     def _monitor_metric(self, refit_metric: str) -> str | None:
@@ -596,7 +322,40 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             return "accuracy" if is_classifier(self.estimator) else None
         return scoring if isinstance(scoring, str) else None
 
-    def fit(self, X, y=None, *, groups=None, **fit_params):
+    def _cv(self, y):
+        """The splitter: an int (or None) gives shuffled folds seeded by random_state."""
+        return make_cv(self.cv, y, classifier=is_classifier(self.estimator),
+                       random_state=self.random_state)
+
+    def _n_jobs(self) -> int:
+        n_jobs = self.n_jobs or 1
+        return max(1, n_cores() + 1 + n_jobs) if n_jobs < 0 else n_jobs
+
+    def _sampler(self, n_jobs: int) -> BaseSampler:
+        if self.sampler is not None:
+            return deepcopy(self.sampler)  # keep the user's object (and its RNG) untouched
+        seed = None
+        if self.random_state is not None:
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        return TPESampler(seed=seed, constant_liar=n_jobs > 1)
+
+    def _storage(self, n_jobs: int) -> tuple[BaseStorage, str | None]:
+        """The study's storage, and the temporary directory holding it (or None)."""
+        if self.storage is None and n_jobs > 1:
+            tmpdir = tempfile.mkdtemp(prefix="skdl-search-")
+            return get_storage(os.path.join(tmpdir, "study.log")), tmpdir
+        storage = get_storage(
+            self.storage, heartbeat_interval=self.heartbeat_interval, grace_period=self.grace_period,
+        )
+        if n_jobs > 1 and isinstance(storage, InMemoryStorage):
+            raise ValueError(
+                "n_jobs > 1 runs trials in separate processes, which cannot share an "
+                "InMemoryStorage. Pass storage=None (a temporary journal file is used), "
+                "a '.db'/'.log' path or a database URL."
+            )
+        return storage, None
+
+    def fit(self, X, y=None, *, groups=None, refit_callbacks=None, **fit_params):
         """Run the study, then refit the best parameters on all data.
 
         Parameters
@@ -607,6 +366,13 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
             Targets.
         groups : array-like of shape (n_samples,), default=None
             Group labels for group-aware ``cv`` splitters.
+        refit_callbacks : list, default=None
+            Fit-time callbacks for the refit only (not for the trials), e.g. a
+            progress bar over the refit's epochs: objects with
+            ``on_epoch_end(epoch, logs)`` or Keras callbacks, given as
+            ``callbacks=`` to the final estimator's ``fit`` (see
+            :meth:`refit_best`). Needs ``refit`` and an estimator with epoch
+            callbacks (skdl's Keras estimators or a Pipeline ending in one).
         **fit_params : dict
             Passed to the estimator's ``fit`` (array-likes of length n_samples are
             split with the folds). For a Pipeline use ``step__param`` names.
@@ -616,6 +382,13 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         self : OptunaSearchCV
         """
         self._validate_params()
+        if refit_callbacks is not None:
+            if not self.refit:
+                raise ValueError(
+                    "refit_callbacks are given to the refit, but refit=False. Pass refit=True, "
+                    "or call refit_best(X, y, callbacks=...) after fit."
+                )
+            self._check_callbacks(refit_callbacks, "refit_callbacks")
         if self.n_trials is None and self.timeout is None:
             raise ValueError(
                 "OptunaSearchCV needs n_trials or timeout (or both) to know when to stop; "
@@ -624,60 +397,123 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
         validate_space(self.param_distributions)
         self._check_param_names()
         X, y, groups = indexable(X, y, groups)
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        splits = list(cv.split(X, y, groups))
+        splits = list(self._cv(y).split(X, y, groups))
         scorers, multimetric, refit_metric = self._scorers()
-        n_jobs = self.n_jobs or 1
-        n_jobs = max(1, n_cores() + 1 + n_jobs) if n_jobs < 0 else n_jobs
-        seed = None
-        if self.random_state is not None:
-            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        sampler = self.sampler
-        if sampler is None:
-            sampler = TPESampler(seed=seed, constant_liar=n_jobs > 1)
-        else:
-            sampler = deepcopy(sampler)  # keep the user's object (and its RNG) untouched
+        n_jobs = self._n_jobs()
+        sampler = self._sampler(n_jobs)
         pruner = self.pruner if self.pruner is not None else NopPruner()
-        prune = not isinstance(pruner, NopPruner) and _final_accepts_callbacks(self.estimator)
-
-        tmpdir = None
-        if self.storage is None and n_jobs > 1:
-            tmpdir = tempfile.mkdtemp(prefix="skdl-search-")
-            storage = get_storage(os.path.join(tmpdir, "study.log"))
-        else:
-            storage = get_storage(
-                self.storage,
-                heartbeat_interval=self.heartbeat_interval,
-                grace_period=self.grace_period,
-            )
-        if n_jobs > 1 and isinstance(storage, InMemoryStorage):
-            raise ValueError(
-                "n_jobs > 1 runs trials in separate processes, which cannot share an "
-                "InMemoryStorage. Pass storage=None (a temporary journal file is used), "
-                "a '.db'/'.log' path or a database URL."
-            )
-        optuna_verbosity = optuna.logging.INFO if self.verbose > 1 else optuna.logging.ERROR
-        old_verbosity = optuna.logging.get_verbosity()
-        optuna.logging.set_verbosity(optuna_verbosity)
-        try:
-            study = load_or_create_study(
-                storage, self.study_name, sampler=sampler, pruner=pruner,
-                load_if_exists=self.load_if_exists,
-            )
-        except BaseException:
-            optuna.logging.set_verbosity(old_verbosity)
-            raise
-        fail_dead_local_trials(study)
-        objective = _Objective(
+        storage, tmpdir = self._storage(n_jobs)
+        objective = TrialObjective(
             estimator=self.estimator, param_distributions=self.param_distributions,
             X=X, y=y, splits=splits, scorers=scorers, refit_metric=refit_metric,
             fit_params=fit_params, error_score=self.error_score,
             return_train_score=self.return_train_score, n_trials=self.n_trials,
-            prune=prune, monitor_metric=self._monitor_metric(refit_metric),
+            prune=not isinstance(pruner, NopPruner) and final_accepts_callbacks(self.estimator),
+            monitor_metric=self._monitor_metric(refit_metric),
         )
+        optuna_verbosity = optuna.logging.INFO if self.verbose > 1 else optuna.logging.ERROR
+        old_verbosity = optuna.logging.get_verbosity()
+        optuna.logging.set_verbosity(optuna_verbosity)
+        study = None
+        try:
+            study = self._open(storage, sampler, pruner)
+            done_before = {t.number for t in study.get_trials(deepcopy=False)
+                           if t.state.is_finished()}
+            self.interrupted_ = self._optimize(study, storage, objective, n_jobs, optuna_verbosity)
+        finally:
+            optuna.logging.set_verbosity(old_verbosity)
+            if tmpdir is not None:
+                if study is not None:
+                    study = copy_to_memory(study, storage)
+                shutil.rmtree(tmpdir, ignore_errors=True)
+
+        self.study_ = study
+        self.scorer_ = scorers if multimetric else scorers["score"]
+        self.multimetric_ = multimetric
+        self.refit_metric_ = refit_metric
+        self.n_splits_ = len(splits)
+        all_trials = study.get_trials(deepcopy=True)
+        trials = [t for t in all_trials if is_counted(t)]
+        self.n_trials_ = len(trials)
+        warn_fold_warnings([t for t in all_trials if t.state.is_finished()
+                            and t.number not in done_before], stacklevel=2)
+        if self.interrupted_:
+            self._warn_interrupted(trials)
+        self._finish(trials, list(scorers), refit_metric)
+        if self.refit:
+            self._refit(X, y, fit_params, refit_callbacks)
+        return self
+
+    def refit_best(self, X, y=None, *, callbacks=None, **fit_params):
+        """Fit the best parameters on ``X, y``: ``best_estimator_`` and ``refit_time_``.
+
+        ``fit`` calls this when ``refit`` is true. Call it yourself after a
+        ``refit=False`` search to decide on the refit afterwards (e.g. not after an
+        interrupted search) or to refit on other rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+        callbacks : list, default=None
+            Fit-time callbacks for this fit (objects with
+            ``on_epoch_end(epoch, logs)`` or Keras callbacks), given as
+            ``callbacks=`` to the final estimator (``<step>__callbacks`` of a
+            Pipeline). They are not stored in the fitted estimator, so it pickles
+            without them.
+        **fit_params : dict
+            Passed to the estimator's ``fit`` (``step__param`` for a Pipeline).
+
+        Returns
+        -------
+        self : OptunaSearchCV
+
+        Raises
+        ------
+        ValueError
+            If ``callbacks`` are given and the estimator takes no epoch callbacks.
+        """
+        check_is_fitted(self, "best_params_")
+        if callbacks is not None:
+            self._check_callbacks(callbacks, "callbacks")
+        X, y = indexable(X, y)
+        self._refit(X, y, fit_params, callbacks)
+        return self
+
+    def _check_callbacks(self, callbacks, name: str) -> None:
+        if not isinstance(callbacks, (list, tuple)):
+            raise ValueError(f"{name} must be a list of callbacks. Got {callbacks!r} instead.")
+        if callbacks and not final_accepts_callbacks(self.estimator):
+            raise ValueError(
+                f"{name} need an estimator whose fit takes epoch callbacks (skdl's Keras "
+                "estimators, or a Pipeline ending in one); "
+                f"{type(self.estimator).__name__} does not."
+            )
+
+    def _refit(self, X, y, fit_params: dict, callbacks) -> None:
+        est = clone(self.estimator).set_params(**self.best_params_)
+        start = time.perf_counter()
+        fit_with_callbacks(est, X, y, fit_params, callbacks=list(callbacks or ()))
+        self.refit_time_ = time.perf_counter() - start
+        self.best_estimator_ = est
+
+    def _open(self, storage: BaseStorage, sampler: BaseSampler, pruner: BasePruner) -> optuna.Study:
+        """Open the study, clean up after dead local workers, enqueue the defaults."""
+        study = open_study(storage, self.study_name, sampler=sampler, pruner=pruner,
+                           load_if_exists=self.load_if_exists)
+        fail_dead_local_trials(study)
+        outside = enqueue_defaults(study, self.estimator, self.param_distributions)
+        if outside and self.verbose > 0:
+            print("OptunaSearchCV: trial 0 is the estimator's configuration except for "
+                  + "; ".join(f"{k} ({v})" for k, v in outside.items())
+                  + ", which the sampler draws.", file=sys.stderr, flush=True)
+        return study
+
+    def _optimize(self, study: optuna.Study, storage: BaseStorage, objective: TrialObjective,
+                  n_jobs: int, optuna_verbosity: int) -> bool:
+        """Run trials until the budget is spent; return whether Ctrl-C stopped them."""
         deadline = None if self.timeout is None else time.time() + self.timeout
-        progress = _Progress(self.n_trials, self.verbose, study)
-        self.interrupted_ = False
+        progress = SearchProgress(self.n_trials, self.verbose, study)
         try:
             if n_jobs == 1:
                 with InterruptFlag() as flag:
@@ -686,44 +522,20 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
                                   deadline=deadline, callbacks=[progress.update])
             else:
                 job = {
-                    "objective": objective, "storage": storage, "study_name": study.study_name,
-                    "sampler": sampler, "pruner": pruner, "n_trials": self.n_trials,
-                    "deadline": deadline, "optuna_verbosity": optuna_verbosity,
+                    "objective": objective, "storage": storage,
+                    "study_name": study.study_name, "sampler": study.sampler,
+                    "pruner": study.pruner, "n_trials": self.n_trials, "deadline": deadline,
+                    "optuna_verbosity": optuna_verbosity,
                     # copies of one seeded sampler would repeat each other's draws
                     "reseed": True,
                 }
                 run_workers(n_workers=n_jobs, job=job, study=study, poll=progress.update)
         except KeyboardInterrupt:
-            self.interrupted_ = True
+            return True
         finally:
             objective.interrupt_flag = None
             progress.close()
-            optuna.logging.set_verbosity(old_verbosity)
-            if tmpdir is not None:
-                memory = InMemoryStorage()
-                optuna.copy_study(from_study_name=study.study_name, from_storage=storage,
-                                  to_storage=memory)
-                study = optuna.load_study(study_name=study.study_name, storage=memory,
-                                          sampler=sampler, pruner=pruner)
-                shutil.rmtree(tmpdir, ignore_errors=True)
-
-        self.study_ = study
-        self.scorer_ = scorers if multimetric else scorers["score"]
-        self.multimetric_ = multimetric
-        self.refit_metric_ = refit_metric
-        self.n_splits_ = len(splits)
-        trials = [t for t in study.get_trials(deepcopy=True) if is_counted(t)]
-        self.n_trials_ = len(trials)
-        if self.interrupted_:
-            self._warn_interrupted(trials)
-        self._finish(trials, list(scorers), refit_metric)
-        if self.refit:
-            est = clone(self.estimator).set_params(**self.best_params_)
-            start = time.perf_counter()
-            est.fit(X, y, **fit_params)
-            self.refit_time_ = time.perf_counter() - start
-            self.best_estimator_ = est
-        return self
+        return False
 
     def _warn_interrupted(self, trials: list) -> None:
         how = (
@@ -767,73 +579,12 @@ class OptunaSearchCV(MetaEstimatorMixin, BaseEstimator):
                 FitFailedWarning,
                 stacklevel=3,
             )
-        self.cv_results_ = _format_results(
+        self.cv_results_ = format_results(
             trials, self.param_distributions, metrics, self.n_splits_,
             self.return_train_score, self.error_score,
         )
-        means = self.cv_results_[f"mean_test_{refit_metric}"]
-        self.best_index_ = int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
-        self.best_score_ = float(means[self.best_index_])
+        self.best_index_ = best_index(self.cv_results_, refit_metric)
+        self.best_score_ = float(self.cv_results_[f"mean_test_{refit_metric}"][self.best_index_])
         self.best_params_ = self.cv_results_["params"][self.best_index_]
         number = int(self.cv_results_["trial_number"][self.best_index_])
         self.best_trial_ = next(t for t in trials if t.number == number)
-
-
-def _format_results(trials, space, metrics, n_splits, return_train_score, error_score) -> dict:
-    """Build ``cv_results_`` (GridSearchCV's layout) from the counted trials."""
-    fill = np.nan if error_score == "raise" else float(error_score)
-    n = len(trials)
-    results: dict[str, Any] = {}
-
-    def arrays(key: str, trial) -> np.ndarray:
-        values = trial.user_attrs.get(key, [])
-        if trial.state == TrialState.COMPLETE and len(values) == n_splits:
-            return np.asarray(values, dtype=float)
-        if trial.state == TrialState.FAIL and key.startswith(("test_", "train_")):
-            return np.full(n_splits, fill)
-        return np.full(n_splits, np.nan)
-
-    def store(key: str, splits: bool, rank: bool) -> None:
-        table = np.vstack([arrays(key, t) for t in trials]) if n else np.empty((0, n_splits))
-        if splits:
-            for i in range(n_splits):
-                results[f"split{i}_{key}"] = table[:, i]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            mean = table.mean(axis=1) if n else np.empty(0)
-            results[f"mean_{key}"] = mean
-            results[f"std_{key}"] = table.std(axis=1) if n else np.empty(0)
-        if rank:
-            if n and np.isnan(mean).all():
-                results[f"rank_{key}"] = np.ones(n, dtype=np.int32)
-            else:
-                filled = np.where(np.isnan(mean), np.nanmin(mean) - 1, mean)
-                results[f"rank_{key}"] = rankdata(-filled, method="min").astype(np.int32)
-
-    for key in ("fit_time", "score_time"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            table = np.vstack([_times(t, key, n_splits) for t in trials])
-            results[f"mean_{key}"] = np.nanmean(table, axis=1)
-            results[f"std_{key}"] = np.nanstd(table, axis=1)
-    params = [decode_params(t.params, space) for t in trials]
-    for name in space:
-        column = np.ma.MaskedArray(np.empty(n, dtype=object), mask=True)
-        for i, p in enumerate(params):
-            if name in p:
-                column[i] = p[name]
-        results[f"param_{name}"] = column
-    results["params"] = params
-    for metric in metrics:
-        store(f"test_{metric}", splits=True, rank=True)
-        if return_train_score:
-            store(f"train_{metric}", splits=True, rank=False)
-    results["trial_number"] = np.array([t.number for t in trials], dtype=int)
-    results["state"] = np.array([t.state.name for t in trials], dtype=object)
-    return results
-
-
-def _times(trial, key: str, n_splits: int) -> np.ndarray:
-    values = list(trial.user_attrs.get(key, []))[:n_splits]
-    return np.asarray(values + [np.nan] * (n_splits - len(values)), dtype=float)
-

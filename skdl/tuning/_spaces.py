@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Any
 
 from optuna.distributions import (
@@ -366,6 +367,124 @@ def decode_params(stored: Mapping[str, Any], param_distributions: Mapping[str, A
         if value is not _INACTIVE:
             params[name] = value
     return params
+
+
+_MISSING = object()
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as estimator values: no bool/number confusion, 1 == 1.0, (1,) != [1]."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, Real) and isinstance(b, Real):
+        return a == b
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:  # arrays and other values without a plain ==
+        return a is b
+
+
+def _in_range(value: Any, low: float, high: float, step: float | None, integral: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, Integral if integral else Real):
+        return False
+    if not low <= value <= high:
+        return False
+    if step is None:
+        return True
+    k = (value - low) / step
+    return abs(k - round(k)) < 1e-8
+
+
+def _encode_spec(name: str, spec: Any, value: Any, context: Mapping[str, Any]) -> dict:
+    """Stored params (``trial.params`` form) giving ``value``; ValueError if outside ``spec``."""
+    if isinstance(spec, Conditional):
+        if spec.on not in context or context[spec.on] not in spec.values:
+            return {}  # inactive: nothing stored, the estimator keeps its value
+        return _encode_spec(name, spec.space, value, context)
+    if value is _MISSING:
+        raise ValueError("not a parameter of the estimator")
+    if isinstance(spec, (FloatDistribution, IntDistribution)):
+        integral = isinstance(spec, IntDistribution)
+        if not _in_range(value, spec.low, spec.high, spec.step, integral):
+            kind = "an int" if integral else "a number"
+            raise ValueError(f"{value!r} is not {kind} in [{spec.low:g}, {spec.high:g}]")
+        return {name: int(value) if integral else float(value)}
+    if isinstance(spec, LayerSpace):
+        return _encode_layers(name, spec, value)
+    if isinstance(spec, CategoricalDistribution):
+        spec = Choice(spec.choices)
+    elif isinstance(spec, (list, tuple)):
+        spec = Choice(spec)
+    if isinstance(spec, Choice):
+        for key, choice in zip(spec._keys(), spec.choices):
+            if _same(choice, value):
+                return {name: key}
+        raise ValueError(f"{value!r} is not one of {list(spec.choices)!r}")
+    raise ValueError(f"{type(spec).__name__} specs cannot be encoded")
+
+
+def _encode_layers(name: str, spec: LayerSpace, value: Any) -> dict:
+    if not isinstance(value, (tuple, list)) or not all(
+        isinstance(u, Integral) and not isinstance(u, bool) for u in value
+    ):
+        raise ValueError(f"{value!r} is not a tuple of layer widths")
+    lo_n, hi_n = spec.n_layers
+    lo, hi = spec.units
+    if not lo_n <= len(value) <= hi_n:
+        raise ValueError(f"{value!r} has {len(value)} layers, outside {spec.n_layers!r}")
+    stored: dict = {}
+    if lo_n != hi_n:
+        stored[f"{name}.n_layers"] = len(value)
+    for i, units in enumerate(value):
+        low, high = lo, hi
+        if i and spec.order == "non-increasing":
+            high = value[i - 1]
+        elif i and spec.order == "non-decreasing":
+            low = value[i - 1]
+        if not low <= units <= high:
+            shape = f", order={spec.order!r}" if spec.order else ""
+            raise ValueError(f"{value!r}: layer {i} has {units} units, outside [{low}, {high}]"
+                             f"{shape}")
+        if low != high:
+            stored[f"{name}.units_{i}"] = int(units)
+    return stored
+
+
+def encode_params(values: Mapping[str, Any], param_distributions: Mapping[str, Any],
+                  ) -> tuple[dict, dict[str, str]]:
+    """Turn estimator values into stored params, for ``study.enqueue_trial``.
+
+    The inverse of :func:`decode_params` for the values that lie inside the space.
+
+    Parameters
+    ----------
+    values : dict
+        Estimator parameter values, e.g. ``estimator.get_params()``.
+    param_distributions : dict
+        The search space.
+
+    Returns
+    -------
+    stored : dict
+        ``{stored name: value}`` as a trial would store them.
+    outside : dict
+        ``{parameter name: why}`` for the parameters whose value is not in the
+        space (left out of ``stored``; a sampler fills them in).
+    """
+    stored: dict = {}
+    outside: dict[str, str] = {}
+    context: dict = {}
+    for name, spec in param_distributions.items():
+        value = values.get(name, _MISSING)
+        try:
+            part = _encode_spec(name, spec, value, context)
+        except ValueError as exc:
+            outside[name] = str(exc)
+            continue
+        stored.update(part)
+        if part or not isinstance(spec, Conditional):
+            context[name] = value
+    return stored, outside
 
 
 def _final_step(estimator: Any) -> tuple[str, Any]:

@@ -21,6 +21,7 @@ concurrent worker. They do not count, so a resumed search runs them again.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from collections.abc import Iterable
@@ -31,7 +32,14 @@ from optuna.storages import BaseStorage, InMemoryStorage, JournalStorage, RDBSto
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 
-__all__ = ["count_trials", "get_storage", "is_counted"]
+__all__ = [
+    "StudyMismatchError",
+    "count_trials",
+    "get_storage",
+    "is_counted",
+    "open_study",
+    "trial_counts",
+]
 
 FAIL_REASON = "fail_reason"
 WORKER = "skdl_worker"
@@ -220,39 +228,163 @@ def fail_dead_local_trials(study: optuna.Study) -> list[int]:
     return failed
 
 
-def load_or_create_study(
-    storage: BaseStorage,
+class StudyMismatchError(ValueError):
+    """An existing study was started with other settings than the ones given now.
+
+    Raised by :func:`open_study` when a stored fingerprint differs from the one
+    passed: the study's trials would not be comparable with new ones.
+
+    Attributes
+    ----------
+    study_name : str
+        The study.
+    differences : dict
+        ``{key: (stored value, given value)}`` for every key whose values differ,
+        in the order of the given fingerprint.
+    """
+
+    def __init__(self, message: str, *, study_name: str, differences: dict[str, tuple]) -> None:
+        super().__init__(message)
+        self.study_name = study_name
+        self.differences = differences
+
+
+FINGERPRINT = "skdl_fingerprint"
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` as a storage gives it back (tuples become lists, keys strings)."""
+    return json.loads(json.dumps(value, default=repr))
+
+
+def open_study(
+    storage: None | str | os.PathLike | BaseStorage,
     study_name: str | None,
     *,
-    sampler: optuna.samplers.BaseSampler | None,
-    pruner: optuna.pruners.BasePruner | None,
-    load_if_exists: bool,
+    fingerprint: dict | None = None,
+    load_if_exists: bool = True,
+    sampler: optuna.samplers.BaseSampler | None = None,
+    pruner: optuna.pruners.BasePruner | None = None,
+    fingerprint_key: str = FINGERPRINT,
 ) -> optuna.Study:
-    """Create the study (maximising) or load it when ``load_if_exists``.
+    """Create a maximising study, or load one and check it is the same search.
+
+    A resumed or shared study only makes sense when its trials were run on the
+    same data with the same fixed settings. ``fingerprint`` records those
+    settings: it is stored in the study's user attributes when the study is
+    created (or when an existing study has none yet), and compared with the
+    stored one when the study is loaded. Two processes creating the same study
+    at once are handled (the second one loads it).
+
+    Parameters
+    ----------
+    storage : None, str, path-like or optuna.storages.BaseStorage
+        Anything :func:`get_storage` accepts.
+    study_name : str or None
+        The study's name (``None``: a new study with a generated name).
+    fingerprint : dict, default=None
+        JSON-serialisable ``{setting: value}`` that must not change between runs
+        of the study (e.g. a data description, ``cv``, ``scoring``, fixed
+        parameters). ``None`` checks nothing.
+    load_if_exists : bool, default=True
+        Load an existing study of that name; ``False`` raises instead.
+    sampler, pruner : optional
+        Given to the study (``None``: Optuna's defaults).
+    fingerprint_key : str, default="skdl_fingerprint"
+        The user attribute holding the fingerprint.
+
+    Returns
+    -------
+    study : optuna.Study
 
     Raises
     ------
     ValueError
-        If the study exists and ``load_if_exists`` is False, or an existing study
-        does not maximise.
+        If the study exists and ``load_if_exists`` is False, or it minimises
+        (skdl's searches maximise scikit-learn scores).
+    StudyMismatchError
+        If the stored fingerprint has a key whose value differs from the given
+        one (keys present on one side only are not compared, so a fingerprint
+        can grow new keys). ``differences`` lists them.
+
+    Examples
+    --------
+    >>> from skdl.tuning import open_study, trial_counts
+    >>> study = open_study(None, "demo", fingerprint={"data": "iris", "cv": 5})
+    >>> trial_counts(study)["counted"]
+    0
     """
+    storage = get_storage(storage)
     try:
-        study = optuna.create_study(
-            storage=storage,
-            study_name=study_name,
-            sampler=sampler,
-            pruner=pruner,
-            direction="maximize",
-            load_if_exists=load_if_exists,
-        )
+        study = optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
+                                    pruner=pruner, direction="maximize")
+        created = True
     except optuna.exceptions.DuplicatedStudyError as exc:
+        if not load_if_exists:
+            raise ValueError(
+                f"A study named {study_name!r} already exists in the storage. Pass "
+                "load_if_exists=True to continue it, or choose another study_name."
+            ) from exc
+        study = optuna.load_study(study_name=study_name, storage=storage, sampler=sampler,
+                                  pruner=pruner)
+        created = False
+    if len(study.directions) != 1 or study.direction != optuna.study.StudyDirection.MAXIMIZE:
         raise ValueError(
-            f"A study named {study_name!r} already exists in the storage. Pass "
-            "load_if_exists=True to continue it, or choose another study_name."
-        ) from exc
-    if study.direction != optuna.study.StudyDirection.MAXIMIZE:
-        raise ValueError(
-            f"The existing study {study_name!r} minimises; OptunaSearchCV maximises "
+            f"The existing study {study.study_name!r} minimises; skdl's searches maximise "
             "scikit-learn scores (greater is better). Use another study_name."
         )
+    if fingerprint is None:
+        return study
+    given = _jsonable(fingerprint)
+    stored = None if created else study.user_attrs.get(fingerprint_key)
+    if stored is None:
+        study.set_user_attr(fingerprint_key, given)
+        return study
+    differences = {k: (stored[k], given[k]) for k in given
+                   if isinstance(stored, dict) and k in stored and stored[k] != given[k]}
+    if differences:
+        said = "; ".join(f"{k} was {old!r}, now {new!r}" for k, (old, new) in differences.items())
+        raise StudyMismatchError(
+            f"The study {study.study_name!r} was started with other settings ({said}); its "
+            "trials would not be comparable with new ones. Use another study_name, or the "
+            "original settings.",
+            study_name=study.study_name, differences=differences,
+        )
     return study
+
+
+def trial_counts(trials: optuna.Study | Iterable[FrozenTrial]) -> dict[str, int]:
+    """Count a study's trials by state, the way a search counts them.
+
+    Parameters
+    ----------
+    trials : optuna.Study or iterable of optuna.trial.FrozenTrial
+
+    Returns
+    -------
+    counts : dict
+        ``counted`` (toward ``n_trials``, :func:`is_counted`), of which
+        ``complete``, ``pruned`` and ``failed`` (failed because of their
+        parameters); ``running``; ``total`` (every trial, also the uncounted
+        ones: interrupted, lost with a killed worker, surplus, waiting).
+    """
+    if isinstance(trials, optuna.Study):
+        trials = trials.get_trials(deepcopy=False)
+    counts = dict.fromkeys(("counted", "complete", "pruned", "failed", "running", "total"), 0)
+    for t in trials:
+        counts["total"] += 1
+        if t.state == TrialState.RUNNING:
+            counts["running"] += 1
+        elif is_counted(t):
+            counts["counted"] += 1
+            key = {TrialState.COMPLETE: "complete", TrialState.PRUNED: "pruned"}.get(t.state, "failed")
+            counts[key] += 1
+    return counts
+
+
+def copy_to_memory(study: optuna.Study, storage: BaseStorage) -> optuna.Study:
+    """A copy of ``study`` (stored in ``storage``) in a new ``InMemoryStorage``."""
+    memory = InMemoryStorage()
+    optuna.copy_study(from_study_name=study.study_name, from_storage=storage, to_storage=memory)
+    return optuna.load_study(study_name=study.study_name, storage=memory, sampler=study.sampler,
+                             pruner=study.pruner)

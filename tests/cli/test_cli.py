@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,7 +56,7 @@ def iris_run(workdir):
 
 @pytest.fixture(scope="module")
 def table_csv(workdir):
-    """A CSV with an ID, a constant, categorical and numeric columns with gaps."""
+    """A CSV with an ID, a constant, categorical and numeric columns with gaps and a junk cell."""
     rng = np.random.RandomState(0)
     n = 60
     age = rng.uniform(20, 70, n).round(1)
@@ -64,6 +65,8 @@ def table_csv(workdir):
     label = np.where(age + 5 * (city == "Lima") > 45, "yes", "no")
     age[::7] = np.nan
     city[::9] = None
+    age = age.astype(object)
+    age[5] = "??"  # a typing slip in a numeric column
     frame = pd.DataFrame({
         "customer_id": np.arange(1000, 1000 + n), "age": age, "city": city,
         "country": "ES", "income": income, "label": label,
@@ -94,7 +97,16 @@ def test_tune_writes_report_model_trials_and_summary(iris_run):
     assert summary["backend"] in ("jax", "tensorflow", "torch", "numpy")
     html = (iris_run / "report.html").read_text()
     assert "<img" in html and "Hyperparameter search" in html
-    assert len(pd.read_csv(iris_run / "trials.csv")) >= 2
+    trials = pd.read_csv(iris_run / "trials.csv", keep_default_na=False)
+    assert len(trials) >= 2
+    # CV scores are called cv_*; "test" is kept for the held-out rows
+    assert list(trials.columns[:4]) == ["number", "state", "cv_score", "reason"]
+    assert "cv_fold_score" in trials and not any("test" in c for c in trials.columns)
+    assert set(trials.loc[trials["state"] == "COMPLETE", "reason"]) == {""}
+    # the JSON twin of report.html
+    twin = json.loads((iris_run / "report.json").read_text())
+    assert twin["title"].startswith("skdl tune: iris") and "tables" in twin
+    assert summary["files"]["report_json"] == "report.json"
 
 
 def test_tune_again_resumes_the_study(iris_run, capfd):
@@ -137,7 +149,10 @@ def test_ctrl_c_saves_finished_trials_and_says_how_to_resume(workdir, capfd, mon
     assert "Resume with the same command" in captured.out and "--out" in captured.out
     _no_traceback(captured)
     assert json.loads((out_dir / "summary.json").read_text())["status"] == "interrupted"
-    assert (pd.read_csv(out_dir / "trials.csv")["state"] == "COMPLETE").sum() == 1
+    trials = pd.read_csv(out_dir / "trials.csv", keep_default_na=False)
+    assert (trials["state"] == "COMPLETE").sum() == 1
+    stopped = trials[trials["state"] == "FAIL"]
+    assert len(stopped) == 1 and stopped["reason"].iloc[0].startswith("interrupted: the search was stopped")
     assert not (out_dir / "model.joblib").exists()
 
 
@@ -151,6 +166,11 @@ def test_train_predict_report_on_csv_with_categories_and_gaps(workdir, table_csv
     assert "inferred from the target" in captured.out  # the task was not given
     assert "'customer_id'" in captured.err and "identifiers" in captured.err
     assert "'country'" in captured.err and "constant" in captured.err
+    # the junk cell is a missing value of a numeric column, not a reason to one-hot encode it
+    assert ("skdl: warning: Column 'age' holds numbers, but 1 of its 60 cells is not a number "
+            "('??'); it is read as missing.") in captured.err
+    model = joblib.load(out_dir / "model.joblib")
+    assert model.named_steps["preprocess"].transformers_[0][2] == ["age", "income"]
     summary = json.loads((out_dir / "summary.json").read_text())
     assert summary["data"]["task"] == "classification" and summary["data"]["task_inferred"]
     assert summary["best_params"] == {"hidden_layer_sizes": [4]}
@@ -159,12 +179,18 @@ def test_train_predict_report_on_csv_with_categories_and_gaps(workdir, table_csv
     # predict: raw rows (gaps, unseen city) go through the saved preprocessing
     rows = pd.read_csv(table_csv).drop(columns=["label"]).head(8)
     rows.loc[0, "city"] = "Bogota"
+    rows["income"] = rows["income"].astype(object)
+    rows.loc[3, "income"] = "n/a!"  # one bad cell must not cost the other rows their prediction
     new = workdir / "new_customers.csv"
     rows.to_csv(new, index=False)
     preds_path = workdir / "predictions.csv"
     status = main(["predict", str(out_dir), "--csv", str(new), "--proba", "--keep", "customer_id",
                    "-o", str(preds_path)])
-    assert status == 0, capfd.readouterr().err
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    assert ("skdl: warning: Column 'income' holds numbers, but 1 of its 8 cells is not a number "
+            "('n/a!'); it is treated as missing and imputed.") in captured.err
+    assert captured.err.count("Column 'income'") == 1  # predict and predict_proba: said once
     preds = pd.read_csv(preds_path)
     assert list(preds.columns) == ["customer_id", "prediction", "proba_no", "proba_yes"]
     assert len(preds) == 8 and set(preds["prediction"]) <= {"yes", "no"}
@@ -260,18 +286,23 @@ def bad_files(workdir):
         ("bad test size", ["train", "--dataset", "iris", "--test-size", "1.5"], 2,
          "argument --test-size: expected a fraction strictly between 0 and 1"),
         ("bad task", ["tune", "--dataset", "iris", "--task", "clustering"], 2, "argument --task: invalid choice"),
-        ("unknown dataset", ["tune", "--dataset", "irs"], 1, "Did you mean 'iris'?"),
-        ("no target", ["train", "--csv", "{ok}"], 1, "needs --target COLUMN"),
-        ("unknown model", ["train", "--dataset", "iris", "--model", "mpl"], 1, "unknown --model 'mpl'"),
+        ("unknown dataset", ["tune", "--dataset", "irs"], 2, "Did you mean 'iris'?"),
+        ("no target", ["train", "--csv", "{ok}"], 2, "needs --target COLUMN"),
+        ("target with dataset", ["train", "--dataset", "iris", "--target", "y"], 2, "--target is for --csv"),
+        ("unknown model", ["train", "--dataset", "iris", "--model", "mpl"], 2, "unknown --model 'mpl'"),
         ("cnn on tables", ["train", "--dataset", "iris", "--model", "cnn"], 1, "needs image data"),
-        ("unknown scoring", ["tune", "--dataset", "iris", "--scoring", "acuracy"], 1,
+        ("unknown scoring", ["tune", "--dataset", "iris", "--scoring", "acuracy"], 2,
          "Did you mean 'accuracy'?"),
-        ("unknown hyperparameter", ["train", "--dataset", "iris", "--set", "learnig_rate=0.1"], 1,
+        ("unknown hyperparameter", ["train", "--dataset", "iris", "--set", "learnig_rate=0.1"], 2,
          "unknown hyperparameter 'learnig_rate'"),
-        ("bad --set", ["train", "--dataset", "iris", "--set", "learning_rate"], 1, "--set expects KEY=VALUE"),
+        ("bad --set", ["train", "--dataset", "iris", "--set", "learning_rate"], 2, "--set expects KEY=VALUE"),
         ("continuous class", ["train", "--csv", "{ok}", "--target", "f", "--task", "classification"], 1,
          "holds continuous values"),
         ("missing model", ["predict", "{missing}", "--csv", "{ok}"], 1, "model file not found"),
+        ("csv as model", ["predict", "{ok}", "--csv", "{ok}"], 1,
+         "ok.csv is not a skdl model file (it is a text file that looks like a CSV ('a,b,f,label'"),
+        ("csv as model to report", ["report", "{ok}"], 1, "ok.csv is not a skdl model file"),
+        ("study without storage", ["report", "--study", "x"], 2, "--study needs --storage URL"),
         ("no command", [], 2, "a command is required"),
     ],
 )
@@ -287,6 +318,22 @@ def test_errors_are_one_line_and_exit_non_zero(case, argv, status, message, bad_
     errors = [line for line in captured.err.splitlines() if "error:" in line]
     assert len(errors) == 1, captured.err
     assert message in errors[0], errors[0]
+    if status == 2:  # usage errors point to the help, as argparse's do
+        assert errors[0].endswith("--help')"), errors[0]
+
+
+def test_predict_with_a_junk_cell_on_a_dataset_model(iris_run, workdir, capfd):
+    from sklearn.datasets import load_iris
+
+    rows = load_iris(as_frame=True).data.head(5).astype(object)
+    rows.iloc[2, 1] = "abc"
+    path = workdir / "iris_rows.csv"
+    rows.to_csv(path, index=False)
+    out = workdir / "iris_preds.csv"
+    assert main(["predict", str(iris_run), "--csv", str(path), "-o", str(out)]) == 0
+    err = capfd.readouterr().err
+    assert "Column 'sepal width (cm)' holds numbers, but 1 of its 5 cells is not a number ('abc')" in err
+    assert len(pd.read_csv(out)) == 5
 
 
 def test_report_needs_a_model_or_a_storage(capfd):

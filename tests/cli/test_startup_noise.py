@@ -36,3 +36,27 @@ def test_the_cli_backend_import_prints_nothing_on_stderr():
     assert out.stdout.strip() in ("tensorflow", "jax")
     for marker in ("cudart_stub", "absl::InitializeLog", "cpu_feature_guard", "cuInit"):
         assert marker not in out.stderr, out.stderr
+
+
+def test_the_filter_covers_later_lines_and_child_processes_and_passes_progress_bars():
+    """Lines written to fd 2 at any time of a command, by the process or a child, are filtered."""
+    code = (
+        "import os, subprocess, sys\n"
+        "from skdl.cli import filtered_stderr\n"
+        "notice = 'I0000 00:00:1796155601.937244    6045 port.cc:153] oneDNN custom operations are on. '\n"
+        "with filtered_stderr():\n"
+        "    os.write(2, (notice + 'You may see...\\n').encode())\n"
+        "    sys.stderr.write('\\rtrials:  50%|#####     | 1/2')\n"
+        "    sys.stderr.flush()\n"
+        "    os.write(2, b'\\rtrials: 100%|##########| 2/2\\n')\n"
+        "    child = 'import os; os.write(2, (' + repr(notice) + ' + \"again\\\\n\").encode()); '\n"
+        "    child += 'os.write(2, b\"E0000 a real error from a worker\\\\n\")'\n"
+        "    subprocess.run([sys.executable, '-c', child], check=True)\n"
+        "    os.write(2, b'skdl: warning: kept\\n')\n"
+        "os.write(2, b'after\\n')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    err = proc.stderr.decode()  # bytes: keep the progress bars' carriage returns
+    assert proc.returncode == 0, err
+    assert err == ("\rtrials:  50%|#####     | 1/2\rtrials: 100%|##########| 2/2\n"
+                           "E0000 a real error from a worker\nskdl: warning: kept\nafter\n"), repr(err)

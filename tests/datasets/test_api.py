@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import skdl.datasets
-from skdl.datasets import get_data_home, list_datasets
+from skdl.datasets import fetch_dataset, get_data_home, list_datasets
 
 
 def test_all_is_sorted_and_resolves():
@@ -62,3 +62,38 @@ def test_docstring_examples(module):
     mod = importlib.import_module(f"skdl.datasets.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
+
+
+def test_one_catalogue_and_one_name_rule():
+    from skdl.datasets._catalog import BUNDLED, DOWNLOADABLE, all_names, dataset_key
+
+    assert all_names() == [*BUNDLED, *DOWNLOADABLE] == list(list_datasets()["name"])
+    for typed, key in [(" Fashion-MNIST", "fashion_mnist"), ("cifar-10", "cifar10"), ("CIFAR_100", "cifar100"),
+                       ("breast-cancer", "breast_cancer"), ("fashionmnist", "fashion_mnist")]:
+        assert dataset_key(typed) == key
+    with pytest.raises(ValueError, match=r"Did you mean 'iris'\?"):
+        fetch_dataset("irs")
+
+
+def test_no_import_cycle_between_the_dataset_modules():
+    """Imports between skdl/datasets/_*.py (module level or inside functions) form no cycle."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(skdl.datasets.__file__).parent
+    graph = {}
+    for path in folder.glob("_*.py"):
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("skdl.datasets._"):
+                targets.add(node.module.rsplit(".", 1)[1])
+        graph[path.stem] = targets
+    assert {"_bundled", "_catalog", "_fetch"} <= set(graph)
+
+    def visit(node, stack):
+        assert node not in stack, f"import cycle: {' -> '.join([*stack, node])}"
+        for nxt in graph.get(node, ()):
+            visit(nxt, [*stack, node])
+
+    for module in graph:
+        visit(module, [])

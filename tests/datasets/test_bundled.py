@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from skdl.datasets import fetch_dataset, list_datasets, load_dataset
-from skdl.datasets._bundled import BUNDLED
+from skdl.datasets._catalog import BUNDLED
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLED))

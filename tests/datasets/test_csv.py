@@ -240,3 +240,86 @@ def test_headerless_file_with_target_in_the_middle(tmp_path):
     np.testing.assert_allclose(Xt[:, 2], X["3"].to_numpy())
     positional = X.set_axis([0, 1, 3], axis=1)
     np.testing.assert_allclose(make_preprocessor(positional, scale=False).fit_transform(positional)[:, 2], X["3"])
+
+
+# ------------------------------------------------- numbers with stray cells
+def _junk_table(tmp_path, *, n=569, junk=("abc", "??", "n/a!"), sep=",", decimal="."):
+    """A numeric column ``radius`` with a few unparseable cells, plus a category."""
+    rng = np.random.default_rng(0)
+    radius = [f"{v:.3f}".replace(".", decimal) for v in rng.normal(14, 3, n)]
+    for i, cell in zip((3, 10, min(100, n - 5)), junk):
+        radius[i] = cell
+    lines = [sep.join(["radius", "kind", "label"])]
+    lines += [sep.join([r, "ab"[i % 2], "xy"[i % 3 == 0]]) for i, r in enumerate(radius)]
+    path = tmp_path / "junk.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_numeric_column_with_junk_cells_stays_numeric(tmp_path):
+    path = _junk_table(tmp_path)
+    with pytest.warns(DataQualityWarning) as record:
+        X, y = load_csv(path, "label")
+    messages = [str(w.message) for w in record]
+    assert len(messages) == 1, messages
+    assert messages[0] == (
+        "Column 'radius' holds numbers, but 3 of its 569 cells are not a number "
+        "('abc', '??', 'n/a!'); they are read as missing."
+    )
+    assert X["radius"].dtype == np.float64 and X["radius"].isna().sum() == 3
+    pre = make_preprocessor(X)
+    Xt = pre.fit_transform(X)
+    assert Xt.shape == (569, 1 + 2)  # radius + kind one-hot, not ~560 indicator columns
+    assert not np.isnan(Xt).any()
+
+
+def test_the_preprocessor_applies_the_rule_to_raw_rows_at_predict_time(tmp_path):
+    X, _ = load_csv(_junk_table(tmp_path), "label")
+    pre = make_preprocessor(X).fit(X)
+    raw = pd.DataFrame({"radius": ["12.5", "oops", None, "13"], "kind": ["a", "b", "a", "b"]})
+    with pytest.warns(DataQualityWarning, match=r"Column 'radius' holds numbers, but 1 of its 4 cells "
+                                                r"is not a number \('oops'\); it is treated as "
+                                                r"missing and imputed"):
+        out = pre.transform(raw)
+    assert out.shape == (4, 3) and not np.isnan(out).any()
+    assert out[1, 0] == out[2, 0]  # the bad cell is imputed like the missing one
+    # a saved preprocessor keeps the rule
+    again = pickle.loads(pickle.dumps(pre))
+    with pytest.warns(DataQualityWarning):
+        np.testing.assert_allclose(again.transform(raw), out)
+
+
+def test_the_95_percent_rule(tmp_path):
+    from skdl.datasets import NUMERIC_SHARE, numeric_columns
+
+    assert NUMERIC_SHARE == 0.95
+    frame = pd.DataFrame({
+        "ok_95": [str(i % 7) for i in range(19)] + ["x"],  # 19 of 20 cells numbers: numeric
+        "text_89": ["1"] * 16 + ["x", "y"] + [None, None],  # 16 of 18 (89 %): text
+        "gaps": ["2.5", None, "3", None] * 5,              # missing cells do not count
+        "words": list("abcdefghij") * 2,
+        "flags": [True, False] * 10,
+    })
+    assert numeric_columns(frame) == ["ok_95", "gaps"]
+    pre = make_preprocessor(frame)
+    assert [(name, cols) for name, _, cols in pre.transformers] == [
+        ("numeric", ["ok_95", "gaps"]), ("categorical", ["text_89", "words", "flags"])]
+
+
+def test_decimal_comma_file_with_junk_cells(tmp_path):
+    path = _junk_table(tmp_path, n=100, sep=";", decimal=",", junk=("--", "?", "x"))
+    with pytest.warns(DataQualityWarning, match="3 of its 100 cells"):
+        X, _ = load_csv(path, "label")
+    assert X["radius"].dtype == np.float64 and X["radius"].notna().sum() == 97
+    assert 5 < X["radius"].mean() < 25  # "14,123" read as 14.123
+
+
+def test_a_numeric_target_with_junk_cells_drops_those_rows(tmp_path):
+    path = tmp_path / "price.csv"
+    path.write_text("x,price\n" + "".join(f"{i},{i * 1.5 + 0.25}\n" for i in range(40)) + "41,??\n")
+    with pytest.warns(DataQualityWarning) as record:
+        X, y = load_csv(path, "price")
+    messages = " | ".join(str(w.message) for w in record)
+    assert "Column 'price' holds numbers, but 1 of its 41 cells is not a number ('??')" in messages
+    assert "Dropped 1 of 41 rows" in messages
+    assert y.dtype == np.float64 and len(y) == 40 and infer_task(y) == "regression"

@@ -135,8 +135,10 @@ def test_early_stopping_restores_the_best_weights_and_checkpoints_them(tmp_path)
     assert reg.n_iter_ == reg.best_epoch_ + 1 + 5 < 60  # stopped by patience
     assert val[-1] > val[reg.best_epoch_]  # so restoring matters
     # recompute the validation rows exactly as fit drew them
-    y_enc = reg._encode_target(y)
-    _, val_idx = reg._split_validation(X, y_enc, np.random.RandomState(0))
+    from skdl.estimators._data import split_validation
+
+    y_enc = reg.target_encoder_.transform(y)
+    _, val_idx = split_validation("MLPRegressor", len(X), 0.3, None, np.random.RandomState(0))
     assert len(val_idx) == 30
     got = reg.model_.evaluate(X[val_idx], y_enc[val_idx], verbose=0, return_dict=True)["loss"]
     np.testing.assert_allclose(got, val[reg.best_epoch_], rtol=1e-4)
@@ -145,7 +147,7 @@ def test_early_stopping_restores_the_best_weights_and_checkpoints_them(tmp_path)
     saved = keras.saving.load_model(ckpt)
     np.testing.assert_allclose(saved.predict(X, verbose=0), reg.model_.predict(X, verbose=0), rtol=1e-5)
     np.testing.assert_allclose(
-        reg.predict(X), saved.predict(X, verbose=0).ravel() * reg._y_scale[0] + reg._y_mean[0], rtol=1e-5
+        reg.predict(X), saved.predict(X, verbose=0).ravel() * reg.target_encoder_.scale_[0] + reg.target_encoder_.mean_[0], rtol=1e-5
     )
 
 

@@ -70,7 +70,10 @@ def test_compute_history(history):
     assert_allclose(h.best_value, min(history["val_loss"]))
     assert_allclose(h.learning_rate, history["learning_rate"])
     assert compute_history(history, monitor="val_accuracy").best_epoch == 20  # higher is better
-    assert compute_history({"loss": [3.0, 2.0, 2.5]}).best_epoch == 2
+    # Training values alone choose no best epoch (unless asked to).
+    train_only = compute_history({"loss": [3.0, 2.0, 2.5]})
+    assert train_only.best_epoch is None and train_only.monitor is None
+    assert compute_history({"loss": [3.0, 2.0, 2.5]}, monitor="loss").best_epoch == 2
     with pytest.raises(ValueError, match="not in the history"):
         compute_history(history, monitor="val_auc")
     with pytest.raises(ValueError, match="empty"):

@@ -298,7 +298,7 @@ def test_slice_plot_shows_the_six_most_important_of_many_parameters(pyplot):
 
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     study.optimize(objective, n_trials=30)
-    fig = SearchDisplay(study).plot(kind="slice").figure_
-    shown = {ax.get_xlabel() for ax in fig.axes} & set(names)
+    disp = SearchDisplay(study).plot(kind="slice")
+    shown = {ax.get_title().split("\n")[0] for ax in disp.axes_} & set(names)
     assert len(shown) == 6
     assert {"p7", "p6"} <= shown  # the parameters that matter are among them

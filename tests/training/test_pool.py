@@ -83,10 +83,10 @@ def test_training_new_architectures_leaves_no_gradient_functions_behind(iris):
 
     if keras.backend.backend() != "tensorflow":
         pytest.skip(f"TensorFlow's gradient registry; backend is {keras.backend.backend()}")
-    from skdl.training._engine import _tf_gradient_registry
+    from skdl.training._fixes import tf_gradient_registry
 
     X, y = iris
-    registry = _tf_gradient_registry()
+    registry = tf_gradient_registry()
     MLPClassifier(hidden_layer_sizes=(5,), epochs=1, patience=None, random_state=0).fit(X, y)
     before = sum(k.startswith("CustomGradient-") for k in registry if isinstance(k, str))
     for width in (6, 7):

@@ -148,3 +148,27 @@ class FakeCNN(BaseEstimator):
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.batch_size = batch_size
+
+
+class WarningClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts the majority class; ``fit`` warns like an unconverged model."""
+
+    def __init__(self, c=1.0, n_warnings=1):
+        self.c = c
+        self.n_warnings = n_warnings
+
+    def fit(self, X, y):
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.n_features_in_ = np.asarray(X).shape[1]
+        for i in range(self.n_warnings):
+            # distinct messages: the default filter shows each one
+            warnings.warn(f"not converged (c={self.c}, warning {i})", ConvergenceWarning)
+        self.majority_ = self.classes_[counts.argmax()]
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.majority_)

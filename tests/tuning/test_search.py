@@ -11,7 +11,7 @@ from optuna.distributions import FloatDistribution, IntDistribution
 from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -22,6 +22,7 @@ from skdl.exceptions import TrainingInterruptedWarning
 from skdl.tuning import OptunaSearchCV, get_storage
 
 GRID = {"n_neighbors": [1, 4, 9, 30]}  # distinct scores on iris: no ties to break
+SHUFFLED_3 = StratifiedKFold(3, shuffle=True, random_state=0)
 
 
 def _grid_search(estimator, grid, **kwargs):
@@ -38,7 +39,8 @@ def test_matches_grid_search_cv(iris):
     X, y = iris
     est = KNeighborsClassifier()
     search = _grid_search(est, GRID, cv=3, return_train_score=True).fit(X, y)
-    grid = GridSearchCV(est, GRID, cv=3, return_train_score=True).fit(X, y)
+    # an integer cv shuffles (seed 0 without random_state), unlike GridSearchCV's
+    grid = GridSearchCV(est, GRID, cv=SHUFFLED_3, return_train_score=True).fit(X, y)
 
     assert search.best_params_ == grid.best_params_
     assert search.best_score_ == pytest.approx(grid.best_score_)
@@ -66,7 +68,7 @@ def test_multimetric_refit_names_the_optimised_metric(iris):
     est = KNeighborsClassifier()
     scoring = ["accuracy", "f1_macro"]
     search = _grid_search(est, GRID, cv=3, scoring=scoring, refit="f1_macro").fit(X, y)
-    grid = GridSearchCV(est, GRID, cv=3, scoring=scoring, refit="f1_macro").fit(X, y)
+    grid = GridSearchCV(est, GRID, cv=SHUFFLED_3, scoring=scoring, refit="f1_macro").fit(X, y)
     for metric in scoring:
         assert f"rank_test_{metric}" in search.cv_results_
         ours, theirs = _by_params(search.cv_results_, metric), _by_params(grid.cv_results_, metric)

@@ -1,0 +1,83 @@
+"""The data side of a fit: fit-time keywords, sample weights, the random stream, the validation split."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight
+
+from skdl.exceptions import SkdlWarning
+
+__all__ = ["MIN_VALIDATION_ROWS", "fit_rng", "sample_weights", "split_fit_params", "split_validation"]
+
+#: Fewer validation rows than this make early stopping follow noise: skdl then
+#: warns and trains on all rows (sklearn's MLP with early stopping on iris drops
+#: from 0.953 to 0.807 accuracy).
+MIN_VALIDATION_ROWS = 30
+
+
+def split_fit_params(owner: str, fit_params: dict):
+    """``(callbacks, eval_set, fit__ options)`` from ``fit``'s keyword arguments."""
+    fit_params = dict(fit_params)
+    callbacks = list(fit_params.pop("callbacks", None) or ())
+    eval_set = fit_params.pop("eval_set", None)
+    routed = {k[5:]: fit_params.pop(k) for k in [k for k in fit_params if k.startswith("fit__")]}
+    if fit_params:
+        raise TypeError(
+            f"{owner}.fit got unexpected keyword argument(s) {sorted(fit_params)}; it accepts "
+            "sample_weight, callbacks, eval_set and fit__ options."
+        )
+    return callbacks, eval_set, routed
+
+
+def sample_weights(sample_weight, X, factors) -> np.ndarray:
+    """Validated float32 weights, multiplied by the target's class-weight factors."""
+    sw = _check_sample_weight(sample_weight, X, dtype=np.float32)
+    sw = (sw * factors).astype(np.float32)
+    if not np.all(np.isfinite(sw)) or np.any(sw < 0):
+        raise ValueError("sample_weight must be finite and non-negative.")
+    return sw
+
+
+def fit_rng(random_state, offset: int = 0) -> np.random.RandomState:
+    """The random stream of one fit: validation split, network seed, batches.
+
+    An int gives a reproducible stream (``offset``, the epochs already trained,
+    makes a continued fit draw new batches reproducibly); a RandomState is used
+    as given; None is random.
+    """
+    if isinstance(random_state, numbers.Integral):
+        return np.random.RandomState(int(random_state) + offset)
+    if random_state is None:
+        return np.random.RandomState()
+    return check_random_state(random_state)
+
+
+def split_validation(owner: str, n: int, fraction: float, stratify, rng):
+    """Train and validation row indices for early stopping (stratified when labels are given).
+
+    With too few rows for a meaningful validation score, warn and return
+    ``(all rows, None)``: training then stops on the training loss.
+    """
+    idx = np.arange(n)
+    n_val = int(math.ceil(fraction * n))
+    n_classes = len(np.unique(stratify)) if stratify is not None else 1
+    needed = max(MIN_VALIDATION_ROWS, 2 * n_classes)
+    if n_val < needed or n - n_val < n_classes:
+        warnings.warn(
+            f"{owner}: early stopping would hold out only {n_val} of {n} samples "
+            f"(validation_fraction={fraction}); at least {needed} are needed for a meaningful "
+            "validation score, so training uses all samples and stops on the training loss.",
+            SkdlWarning,
+            stacklevel=5,
+        )
+        return idx, None
+    if stratify is not None and np.min(np.unique(stratify, return_counts=True)[1]) < 2:
+        stratify = None
+    tr, va = train_test_split(idx, test_size=n_val, random_state=rng.randint(0, 2**31 - 1), stratify=stratify)
+    return np.sort(tr), np.sort(va)

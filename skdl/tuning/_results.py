@@ -1,0 +1,90 @@
+"""``cv_results_`` from a study's trials, in ``GridSearchCV``'s layout.
+
+Each trial stores its per-fold scores and times as user attributes
+(``test_<metric>``, ``train_<metric>``, ``fit_time``, ``score_time``; see
+:class:`skdl.tuning._objective.TrialObjective`). This module turns the counted
+trials into one row each.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from optuna.trial import FrozenTrial, TrialState
+from scipy.stats import rankdata
+
+from skdl.tuning._spaces import decode_params
+
+__all__ = ["best_index", "format_results"]
+
+
+def format_results(trials: list[FrozenTrial], space: dict, metrics: list[str], n_splits: int,
+                   return_train_score: bool, error_score) -> dict[str, Any]:
+    """Build ``cv_results_`` (GridSearchCV's layout) from the counted trials.
+
+    Complete trials have their scores; failed trials get ``error_score`` on every
+    fold (NaN for ``"raise"``); pruned trials NaN. Ranks put NaN means last.
+    """
+    fill = np.nan if error_score == "raise" else float(error_score)
+    n = len(trials)
+    results: dict[str, Any] = {}
+
+    def arrays(key: str, trial) -> np.ndarray:
+        values = trial.user_attrs.get(key, [])
+        if trial.state == TrialState.COMPLETE and len(values) == n_splits:
+            return np.asarray(values, dtype=float)
+        if trial.state == TrialState.FAIL and key.startswith(("test_", "train_")):
+            return np.full(n_splits, fill)
+        return np.full(n_splits, np.nan)
+
+    def store(key: str, splits: bool, rank: bool) -> None:
+        table = np.vstack([arrays(key, t) for t in trials]) if n else np.empty((0, n_splits))
+        if splits:
+            for i in range(n_splits):
+                results[f"split{i}_{key}"] = table[:, i]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = table.mean(axis=1) if n else np.empty(0)
+            results[f"mean_{key}"] = mean
+            results[f"std_{key}"] = table.std(axis=1) if n else np.empty(0)
+        if rank:
+            if n and np.isnan(mean).all():
+                results[f"rank_{key}"] = np.ones(n, dtype=np.int32)
+            else:
+                filled = np.where(np.isnan(mean), np.nanmin(mean) - 1, mean)
+                results[f"rank_{key}"] = rankdata(-filled, method="min").astype(np.int32)
+
+    for key in ("fit_time", "score_time"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            table = np.vstack([_times(t, key, n_splits) for t in trials])
+            results[f"mean_{key}"] = np.nanmean(table, axis=1)
+            results[f"std_{key}"] = np.nanstd(table, axis=1)
+    params = [decode_params(t.params, space) for t in trials]
+    for name in space:
+        column = np.ma.MaskedArray(np.empty(n, dtype=object), mask=True)
+        for i, p in enumerate(params):
+            if name in p:
+                column[i] = p[name]
+        results[f"param_{name}"] = column
+    results["params"] = params
+    for metric in metrics:
+        store(f"test_{metric}", splits=True, rank=True)
+        if return_train_score:
+            store(f"train_{metric}", splits=True, rank=False)
+    results["trial_number"] = np.array([t.number for t in trials], dtype=int)
+    results["state"] = np.array([t.state.name for t in trials], dtype=object)
+    return results
+
+
+def best_index(results: dict[str, Any], metric: str) -> int:
+    """Row of the highest ``mean_test_<metric>`` (NaN rows never win)."""
+    means = results[f"mean_test_{metric}"]
+    return int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
+
+
+def _times(trial, key: str, n_splits: int) -> np.ndarray:
+    values = list(trial.user_attrs.get(key, []))[:n_splits]
+    return np.asarray(values + [np.nan] * (n_splits - len(values)), dtype=float)
