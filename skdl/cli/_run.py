@@ -118,12 +118,17 @@ def say_data(data: Data) -> None:
         print(f"Note: {note}", flush=True)
 
 
-def attach_epoch_bar(run: Run, desc: str) -> None:
-    """With ``-v``, a progress bar over the epochs of every fit."""
+def attach_epoch_bar(run: Run, desc: str, *, on_pipeline: bool = True) -> None:
+    """With ``-v``, a progress bar over the epochs of every fit.
+
+    ``on_pipeline=False`` only makes the bar (``run.epoch_bar``), for a caller
+    that passes it as a fit-time callback (the search's refit).
+    """
     if run.args.verbose >= 1 and not run.args.quiet:
         epochs = run.pipeline.get_params()[f"{STEP}__epochs"]
         run.epoch_bar = EpochProgress(epochs, desc=desc)
-        run.pipeline.set_params(**{f"{STEP}__callbacks": [run.epoch_bar]})
+        if on_pipeline:
+            run.pipeline.set_params(**{f"{STEP}__callbacks": [run.epoch_bar]})
 
 
 def detach_epoch_bar(run: Run, fitted=None) -> None:

@@ -45,7 +45,7 @@ def trial_reason(trial) -> str:
         if attrs.get(SURPLUS):
             return "not run: the study already held --trials trials when a worker started it"
         if attrs.get(STOP_REASON):
-            return f"stopped: {attrs[STOP_REASON]}; not counted, a resumed search runs it again"
+            return f"interrupted: {attrs[STOP_REASON]}; not counted, a resumed search runs it again"
         return ("interrupted: the search was stopped (Ctrl-C) or its worker process ended while "
                 "it ran; not counted, a resumed search runs it again")
     if trial.state == TrialState.RUNNING:

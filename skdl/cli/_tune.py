@@ -60,67 +60,24 @@ def _flags(key: str) -> str:
     return {"data": "the data", "fixed": "--set", "test_size": "--test-size"}.get(key, f"--{key}")
 
 
-def open_study(storage_url: str, name: str, mark: dict):
-    """Create the study, or load it and check it was made with the same settings.
-
-    Returns
-    -------
-    study : optuna.Study
-    n_counted : int
-        Trials already counted toward ``--trials``.
-    n_all : int
-        Every trial already in the study (to move the sampler's seed on).
-    """
-    import optuna
-
-    from skdl.tuning import get_storage, is_counted
+def open_cli_study(storage_url: str, name: str, mark: dict):
+    """:func:`skdl.tuning.open_study` with the CLI's fingerprint, its errors as one-line CLIErrors."""
+    from skdl.tuning import StudyMismatchError, get_storage, open_study
 
     try:
-        storage = get_storage(storage_url)
-        existing = optuna.study.get_all_study_names(storage)
+        return open_study(get_storage(storage_url), name, fingerprint=mark, fingerprint_key=FINGERPRINT)
+    except StudyMismatchError as exc:
+        said = "; ".join(f"{_flags(k)} was {old!r}, now {new!r}" for k, (old, new) in exc.differences.items())
+        raise CLIError(
+            f"study {name!r} in {storage_url} was started with other settings ({said}); "
+            "its trials would not be comparable. Use a new --out or --study, or the "
+            "original settings."
+        ) from None
     except ValueError as exc:
         raise CLIError(f"--storage {storage_url}: {exc}") from None
     except Exception as exc:  # sqlalchemy errors: bad URL, unreachable server, locked file
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CLIError(f"cannot open the study storage {storage_url}: {first}") from None
-    if name not in existing:
-        try:
-            study = optuna.create_study(storage=storage, study_name=name, direction="maximize")
-            study.set_user_attr(FINGERPRINT, mark)
-        except optuna.exceptions.DuplicatedStudyError:
-            existing = [name]  # another process (a second worker command) created it just now
-    if name in existing:
-        study = optuna.load_study(study_name=name, storage=storage)
-        if study.direction != optuna.study.StudyDirection.MAXIMIZE:
-            raise CLIError(f"study {name!r} in {storage_url} minimises; skdl studies maximise "
-                           "a score. Use another --study.")
-        old = study.user_attrs.get(FINGERPRINT)
-        if old is not None:
-            diff = [k for k in mark if k in old and old[k] != mark[k]]
-            if diff:
-                said = "; ".join(f"{_flags(k)} was {old[k]!r}, now {mark[k]!r}" for k in diff)
-                raise CLIError(
-                    f"study {name!r} in {storage_url} was started with other settings ({said}); "
-                    "its trials would not be comparable. Use a new --out or --study, or the "
-                    "original settings."
-                )
-    trials = study.get_trials(deepcopy=False)
-    return study, sum(is_counted(t) for t in trials), len(trials)
-
-
-def trial_counts(study) -> dict[str, int]:
-    from optuna.trial import TrialState
-
-    from skdl.tuning import is_counted
-
-    trials = study.get_trials(deepcopy=False)
-    counted = [t for t in trials if is_counted(t)]
-    return {
-        "counted": len(counted),
-        "complete": sum(t.state == TrialState.COMPLETE for t in counted),
-        "pruned": sum(t.state == TrialState.PRUNED for t in counted),
-        "failed": sum(t.state == TrialState.FAIL for t in counted),
-    }
 
 
 def write_trials(study, out: Path) -> Path:
@@ -172,11 +129,10 @@ def run(args) -> int:
     run_ = prepare(args, default_epochs=DEFAULT_EPOCHS)  # checks everything before Optuna and Keras
     import numpy as np
     import optuna
-    from sklearn.base import clone
     from sklearn.model_selection import KFold, StratifiedKFold
 
     from skdl.exceptions import TrainingInterruptedWarning
-    from skdl.tuning import OptunaSearchCV
+    from skdl.tuning import OptunaSearchCV, trial_counts
 
     # Optuna announces every study it creates or loads; the CLI says it once, its way.
     optuna.logging.set_verbosity(optuna.logging.INFO if args.verbose >= 2 else optuna.logging.WARNING)
@@ -187,7 +143,9 @@ def run(args) -> int:
         raise CLIError("nothing to search: --set fixes every hyperparameter of the search space; "
                        "use 'skdl train' instead.")
     out.mkdir(parents=True, exist_ok=True)
-    study, n_counted, n_all = open_study(storage_url, args.study, fingerprint(run_, args.cv))
+    study = open_cli_study(storage_url, args.study, fingerprint(run_, args.cv))
+    before = trial_counts(study)
+    n_counted, n_all = before["counted"], before["total"]
     final = run_.pipeline.named_steps[STEP]
     print(f"Model: {type(final).__name__} ({args.model}) on Keras backend {run_.backend}; "
           f"searching {', '.join(strip_prefix(space))}", flush=True)
@@ -258,14 +216,13 @@ def run(args) -> int:
     best_trial = search.best_trial_
     print(f"Refitting the best trial ({best_trial.number}) on {len(run_.y_train)} training rows...",
           flush=True)
-    best = clone(run_.pipeline).set_params(**best_params)
-    attach_epoch_bar(run_, desc="refit epochs")
-    if run_.epoch_bar is not None:
-        best.set_params(**{f"{STEP}__callbacks": [run_.epoch_bar]})
+    attach_epoch_bar(run_, desc="refit epochs", on_pipeline=False)
     try:
-        best.fit(run_.X_train, run_.y_train)
+        search.refit_best(run_.X_train, run_.y_train,
+                          callbacks=[run_.epoch_bar] if run_.epoch_bar is not None else None)
     finally:
-        detach_epoch_bar(run_, best)
+        detach_epoch_bar(run_)
+    best = search.best_estimator_
     scores = test_scores(best, run_)
     files["model"] = save_model(best, out)
     files["report"] = write_report(

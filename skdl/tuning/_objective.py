@@ -265,7 +265,7 @@ class TrialObjective:
                         caught.extend(fold_caught)
                         self._store_warnings(trial, caught)
         except KeyboardInterrupt:
-            trial.set_user_attr(STOP_REASON, "interrupted (Ctrl-C) while it ran")
+            trial.set_user_attr(STOP_REASON, "the search was stopped (Ctrl-C) while it ran")
             self._store(trial, record)
             raise
         except optuna.TrialPruned:
