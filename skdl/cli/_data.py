@@ -83,13 +83,12 @@ def _load_named(name: str) -> Data:
     import numpy as np
     import pandas as pd
 
-    from skdl.datasets import fetch_dataset
+    from skdl.datasets import check_dataset_name, fetch_dataset
 
-    from skdl.datasets._catalog import all_names, dataset_key, unknown_name_message
-
-    if dataset_key(name) not in all_names():  # before anything is loaded or downloaded
-        raise UsageError(f"--dataset: {unknown_name_message('dataset', name, all_names())} "
-                         "See 'skdl datasets'.")
+    try:
+        check_dataset_name(name)  # before anything is loaded or downloaded
+    except ValueError as exc:
+        raise UsageError(f"--dataset: {exc} See 'skdl datasets'.") from None
     try:
         bunch = fetch_dataset(name, as_frame=True)
     except ValueError as exc:

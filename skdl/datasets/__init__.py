@@ -28,12 +28,13 @@ from skdl.datasets._csv import (
     coerce_numbers,
     infer_task,
     load_csv,
-    make_preprocessor,
     numeric_columns,
     numeric_pipeline,
     read_table,
 )
+from skdl.datasets._catalog import check_dataset_name
 from skdl.datasets._fetch import fetch_dataset, list_datasets
+from skdl.datasets._preprocess import make_preprocessor
 from skdl.datasets._images import read_idx
 from skdl.datasets._openml import fetch_openml_dataset
 
@@ -41,6 +42,7 @@ __all__ = sorted(
     [
         "CSVError",
         "NUMERIC_SHARE",
+        "check_dataset_name",
         "coerce_numbers",
         "DataQualityWarning",
         "DatasetUnavailableError",

@@ -16,7 +16,7 @@ from skdl.datasets._openml import OPENML_DATASETS
 from skdl.utils import did_you_mean
 
 __all__ = ["BUNDLED", "DOWNLOADABLE", "IMAGE_DATASETS", "OPENML_DATASETS", "all_names",
-           "dataset_key", "unknown_name_message"]
+           "check_dataset_name", "dataset_key", "unknown_name_message"]
 
 # name -> (name of the sklearn.datasets loader, task, n_samples, n_features, n_classes, data files,
 # description). The numbers are checked against the loaders in the tests, so
@@ -83,3 +83,30 @@ def unknown_name_message(kind: str, name, known) -> str:
     """'Unknown dataset ...; expected one of [...]. Did you mean ...?'"""
     known = sorted(known)
     return f"Unknown {kind} {name!r}; expected one of {known}.{did_you_mean(dataset_key(name), known, n=2)}"
+
+
+def check_dataset_name(name) -> str:
+    """The catalogue key of dataset ``name``, or a ValueError naming the known ones.
+
+    Nothing is loaded or downloaded, so a command line can check ``--dataset``
+    before it does any work.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name as :func:`skdl.datasets.fetch_dataset` takes it (case,
+        ``-`` and ``_`` do not matter).
+
+    Returns
+    -------
+    key : str
+
+    Raises
+    ------
+    ValueError
+        With a "did you mean" hint.
+    """
+    key = dataset_key(name)
+    if key not in all_names():
+        raise ValueError(unknown_name_message("dataset", name, all_names()))
+    return key

@@ -78,6 +78,11 @@ class BaseNetwork(abc.ABC):
     reusable = False
     backend = None
 
+    @staticmethod
+    def configure_threads(n_threads: int) -> None:
+        """Give the backend a thread budget; engines whose backend reads it from the
+        environment at start-up (JAX: ``XLA_FLAGS``) need nothing here."""
+
     @abc.abstractmethod
     def reinitialize(self, seed=None):
         """Draw fresh weights and reset optimizer and metric state, in place.
@@ -231,6 +236,16 @@ def make_network(build_model, sample, *, key=None, engine="auto", keras_callback
 
         return KerasFitNetwork(model, sample, callbacks=keras_callbacks, fit_kwargs=fit_kwargs)
     return compiled_cls(model, sample, key=key)
+
+
+def configure_threads(backend: str, n_threads: int) -> None:
+    """Give ``backend``'s engine a thread budget (TensorFlow's pools; JAX reads XLA_FLAGS).
+
+    Must run before the backend's first operation, which starts its thread pools.
+    """
+    engine = _compiled_engine(backend)
+    if engine is not None:
+        engine.configure_threads(n_threads)
 
 
 def _compiled_engine(backend):

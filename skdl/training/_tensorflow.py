@@ -36,6 +36,17 @@ class TensorFlowNetwork(CompiledNetwork):
     train_chunk_values = 1 << 21
 
     # ------------------------------------------------------------------ state
+    @staticmethod
+    def configure_threads(n_threads: int) -> None:
+        """Size TensorFlow's intra- and inter-op pools (a no-op once TF has started them)."""
+        import tensorflow as tf
+
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(int(n_threads))
+            tf.config.threading.set_inter_op_parallelism_threads(max(1, int(n_threads) // 2))
+        except RuntimeError:  # TF already initialised its thread pools (the env vars did it)
+            pass
+
     def begin(self):
         """Nothing to do: the Keras variables hold the weights throughout."""
 

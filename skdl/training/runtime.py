@@ -94,9 +94,9 @@ def get_keras():
         fd = None
     if fd is None or "keras" in sys.modules:
         keras = import_optional("keras", purpose="building and training networks")
+        configure_threads()
     else:
         keras = _import_filtered(fd, import_optional)
-    configure_threads()
     _IMPORTED = True
     return keras
 
@@ -110,6 +110,7 @@ def _import_filtered(fd, import_optional):
         os.dup2(captured.fileno(), fd)
         try:
             keras = import_optional("keras", purpose="building and training networks")
+            configure_threads()  # before the first operation starts the thread pools
             keras.ops.zeros(())  # the first operation discovers the devices
         finally:
             sys.stderr.flush()
@@ -171,7 +172,10 @@ def thread_budget_env(n_workers: int, *, environ=None) -> dict[str, str]:
 
 
 def configure_threads() -> int | None:
-    """Apply ``SKDL_NUM_THREADS`` to TensorFlow's thread pools (once per process).
+    """Apply ``SKDL_NUM_THREADS`` to the backend's thread pools (once per process).
+
+    :func:`get_keras` calls it between importing Keras and its first
+    operation: TensorFlow's pools can be sized only before they start.
 
     Returns the budget applied, or None when the variable is unset (the
     backend's defaults then stand).
@@ -180,16 +184,12 @@ def configure_threads() -> int | None:
     n = os.environ.get("SKDL_NUM_THREADS")
     if _THREADS_CONFIGURED or not n:
         return int(n) if n else None
-    _THREADS_CONFIGURED = True
     keras = sys.modules.get("keras")
-    if keras is not None and keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
+    if keras is not None:
+        from skdl.training._network import configure_threads as _configure
 
-        try:
-            tf.config.threading.set_intra_op_parallelism_threads(int(n))
-            tf.config.threading.set_inter_op_parallelism_threads(max(1, int(n) // 2))
-        except RuntimeError:  # TF already initialised its thread pools (the env vars did it)
-            pass
+        _THREADS_CONFIGURED = True
+        _configure(keras.backend.backend(), int(n))
     return int(n)
 
 

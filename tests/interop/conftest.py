@@ -138,3 +138,29 @@ def recorder_cls(keras):
             return sum(1 for e in cls.events if e == name)
 
     return Recorder
+
+
+# ----------------------------------------------------------------- open gaps
+_KNOWN_GAPS = __import__("pathlib").Path(__file__).with_name("known_gaps.txt")
+
+
+def _known_gaps() -> dict[str, str]:
+    gaps = {}
+    for line in _KNOWN_GAPS.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            test_id, _, changes = line.partition("  ")
+            gaps[test_id.strip()] = changes.strip()
+    return gaps
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests of still-open gaps xfail(strict=True), from known_gaps.txt.
+
+    strict: a test that starts passing fails the run until its line is removed,
+    so the list is a ratchet that only shrinks; a test not on the list must pass.
+    """
+    gaps = _known_gaps()
+    for item in items:
+        test_id = item.nodeid.split("interop/", 1)[-1]
+        if test_id in gaps:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=f"issue 14 gap, needs {gaps[test_id]}"))
