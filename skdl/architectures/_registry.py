@@ -8,7 +8,7 @@ in tests/architectures check it. The registry itself never imports Keras.
 
 from __future__ import annotations
 
-import difflib
+from skdl.utils import did_you_mean
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -53,8 +53,7 @@ _REGISTRY: dict[str, ArchitectureInfo] = {}
 
 
 def _did_you_mean(name, choices):
-    close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    return did_you_mean(name, choices)
 
 
 def _check_min_input_shape(name, input_kind, min_input_shape):

@@ -6,7 +6,7 @@ given, so a typo in ``model__activation`` reads like an sklearn error.
 
 from __future__ import annotations
 
-import difflib
+from skdl.utils import did_you_mean
 import math
 from numbers import Integral, Real
 
@@ -22,8 +22,7 @@ from skdl.architectures._names import (
 def _did_you_mean(value, choices):
     if not isinstance(value, str):
         return ""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    return did_you_mean(value, choices)
 
 
 def _fmt_choices(choices):

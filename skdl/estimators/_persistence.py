@@ -33,6 +33,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from skdl.exceptions import ModelFileError, SkdlWarning
+from skdl.utils import atomic_path
 
 FORMAT = "skdl.estimator"
 FORMAT_VERSION = 1
@@ -132,20 +133,13 @@ def save_estimator(estimator, path):
         "class": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
         **_versions(),
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    try:
-        with tempfile.TemporaryDirectory() as work:
-            model_path = os.path.join(work, "model.keras")
-            estimator.model_.save(model_path)
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                zf.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
-                zf.write(model_path, "model.keras")
-                zf.writestr("estimator.pkl", estimator_bytes)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(path) as tmp, tempfile.TemporaryDirectory() as work:
+        model_path = os.path.join(work, "model.keras")
+        estimator.model_.save(model_path)
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+            zf.write(model_path, "model.keras")
+            zf.writestr("estimator.pkl", estimator_bytes)
 
 
 def _read(path):

@@ -7,7 +7,7 @@ import.
 
 from __future__ import annotations
 
-import difflib
+from skdl.utils import did_you_mean
 
 #: prefix -> what it configures
 ROUTES = {
@@ -56,8 +56,7 @@ def check_routed_names(names, *, estimator_name: str, declared, allow_bare=()):
         if not sep and name in allow_bare:
             continue
         candidates = list(declared) + [f"{p}__" for p in ROUTES] + sorted(allow_bare)
-        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(name, candidates)
         raise ValueError(
             f"{estimator_name} got an unexpected parameter {name!r}. Parameters are "
             f"either declared ({', '.join(sorted(declared))}) or routed with one of "

@@ -8,10 +8,10 @@ option of any optimizer.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 
 from skdl.training.runtime import get_keras
+from skdl.utils import did_you_mean
 
 # Keras-free list, so estimators can validate names without importing Keras.
 OPTIMIZER_NAMES = (
@@ -52,8 +52,7 @@ def optimizer_class(spec):
     if isinstance(spec, str):
         key = spec.lower()
         if key not in _CLASS_NAMES:
-            close = difflib.get_close_matches(key, OPTIMIZER_NAMES, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, OPTIMIZER_NAMES)
             raise ValueError(
                 f"The 'optimizer' parameter must be one of {sorted(OPTIMIZER_NAMES)}, "
                 f"a keras Optimizer class or instance. Got {spec!r} instead.{hint}"
@@ -104,8 +103,7 @@ def make_optimizer(spec, learning_rate: float | None = None, **options):
     unknown = sorted(set(options) - set(valid))
     if unknown:
         bad = unknown[0]
-        close = difflib.get_close_matches(bad, valid, n=1)
-        hint = f" Did you mean 'optimizer__{close[0]}'?" if close else ""
+        hint = did_you_mean(f"optimizer__{bad}", [f"optimizer__{v}" for v in valid])
         raise ValueError(
             f"Unknown option {bad!r} for optimizer {cls.__name__} "
             f"(given as 'optimizer__{bad}'). Valid options are {valid}.{hint}"
