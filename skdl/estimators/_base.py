@@ -25,7 +25,6 @@ from skdl.estimators._routing import ROUTES
 from skdl.training import callbacks as cbs
 from skdl.training import make_network, own_network, release_network, runtime
 from skdl.training.loop import EpochData, run_epochs
-from skdl.training.optimizers import OPTIMIZER_NAMES
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -43,7 +42,7 @@ class BaseKerasEstimator(BaseEstimator):
     _pool_meta_keys = None
 
     _parameter_constraints: dict = {
-        "optimizer": [StrOptions(set(OPTIMIZER_NAMES)), type, HasMethods(["apply_gradients"])],
+        "optimizer": [str, type, HasMethods(["apply_gradients"])],  # names: any case, checked in the plan
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), HasMethods(["get_config"]), None],
         "loss": [str, callable, None],
         "metrics": [list, tuple, None],
@@ -282,6 +281,11 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _release_network(self):
         release_network(self)
+
+    @property
+    def current_epoch(self):
+        """Epochs trained so far (``len(history_["loss"])``; 0 before fit), as in scikeras."""
+        return len(getattr(self, "history_", {}).get("loss", ()))
 
     # ------------------------------------------------------------- inference
     def _forward(self, X):

@@ -20,6 +20,7 @@ from typing import Any
 from skdl.estimators._routing import check_routed_names, route_params
 from skdl.training import runtime
 from skdl.training.callbacks import callback_name
+from skdl.training.optimizers import OPTIMIZER_NAMES
 from skdl.training.schedules import get_schedule, is_keras_lr_schedule
 from skdl.utils import did_you_mean
 
@@ -174,6 +175,12 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         ``fit__`` options given to ``fit`` itself (override the stored ones).
     """
     name = type(estimator).__name__
+    if isinstance(estimator.optimizer, str) and estimator.optimizer.lower() not in OPTIMIZER_NAMES:
+        raise ValueError(
+            f"The 'optimizer' parameter of {name} must be one of {sorted(OPTIMIZER_NAMES)} (any case), "
+            f"a keras Optimizer class or instance. Got {estimator.optimizer!r} instead."
+            f"{did_you_mean(estimator.optimizer.lower(), OPTIMIZER_NAMES)}"
+        )
     extra = estimator._all_extra_params()
     check_routed_names(extra, estimator_name=name, declared=estimator._get_param_names(),
                        allow_bare=estimator._bare_param_names())

@@ -253,7 +253,9 @@ class Checkpoint(Callback):
 
 
 class EpochLogger(Callback):
-    """Print one line per epoch: ``epoch 3/20 - loss: 0.41 - ... - 0.02s``.
+    """Print one line per epoch with its logged values and wall time.
+
+    For example ``epoch 3/20 - loss: 0.41 - accuracy: 0.88 - learning_rate: 0.001 - 0.02s``.
 
     Parameters
     ----------
