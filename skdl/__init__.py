@@ -13,7 +13,7 @@ Examples
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # public name -> module that defines it; resolved lazily by __getattr__ below.
 _LAZY = {

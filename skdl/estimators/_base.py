@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, is_classifier
@@ -145,9 +146,12 @@ class BaseKerasEstimator(BaseEstimator):
             **target.meta(),
         }
 
-    def _call_builder(self, builder, meta, params):
+    def _call_builder(self, builder, meta, params, plan):
         """Hook around :func:`~skdl.estimators._plan.call_builder` (the CNN estimators add a hint)."""
-        return call_builder(builder, meta, params, plan=self._plan, get_params=self.get_params)
+        return call_builder(builder, meta, params, plan=plan, get_params=self.get_params)
+
+    def _builder_caller(self, plan):
+        return lambda builder, meta, params: self._call_builder(builder, meta, params, plan)
 
     # ------------------------------------------------------------------- fit
     def fit(self, X, y, sample_weight=None, **fit_params):
@@ -194,31 +198,30 @@ class BaseKerasEstimator(BaseEstimator):
             raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
         target = self.target_encoder_ if continuing else self._make_target().fit(y)
         y_enc = target.transform(target.check_continuation(y) if continuing else y)
-        sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc))
-        plan = self._plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics,
-                                      fit_params=routed_fit)
+        sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc, self._class_weight()))
+        plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params=routed_fit)
         meta = self._meta_ if continuing else self._meta(X, target)
         rng = fit_rng(self.random_state, getattr(self, "n_iter_", 0) if continuing else 0)
         train_idx, val_idx = np.arange(len(X)), None
         if self.early_stopping:
             train_idx, val_idx = split_validation(type(self).__name__, len(X), self.validation_fraction,
                                                   target.stratify(y_enc), rng)
-        keras = runtime.get_keras()
-        user = [*extra_callbacks, *plan.callbacks]
-        if not continuing:
-            seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
-            keras_cbs = [cb for cb in user if isinstance(cb, keras.callbacks.Callback)]
-            self._new_network(plan, meta, target, (X[:2], y_enc[:2], sw[:2]), seed, keras_cbs)
-        eval_data = None
+        eval_data = None  # everything that can fail is checked before a network is taken
         if eval_set is not None:
             Xe = self._validate_X(eval_set[0], reset=False)
             eval_data = (Xe, target.transform(eval_set[1]), np.ones(len(Xe), np.float32))
         data = EpochData(X, y_enc, sw, train_idx, shuffle=plan.shuffle, eval_set=eval_data,
                          validation=None if val_idx is None else (X[val_idx], y_enc[val_idx], sw[val_idx]))
+        keras = runtime.get_keras()
+        user = [*extra_callbacks, *plan.callbacks]
         callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, continuing, keras)
         history = {k: list(v) for k, v in self.history_.items()} if continuing else None
         lr = plan.learning_rate
         try:
+            if not continuing:
+                seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
+                keras_cbs = [cb for cb in user if isinstance(cb, keras.callbacks.Callback)]
+                self._new_network(plan, meta, target, (X[:2], y_enc[:2], sw[:2]), seed, keras_cbs)
             run = run_epochs(self._network, data, epochs=epochs, batch_size=self.batch_size, rng=rng,
                              callbacks=callbacks, history=history,
                              learning_rate=_start_rate(lr) if not continuing or lr is not None else None)
@@ -235,7 +238,12 @@ class BaseKerasEstimator(BaseEstimator):
         if self.early_stopping:
             self.best_epoch_ = next(cb for cb in callbacks if isinstance(cb, cbs.EarlyStopping)).best_epoch_
         self._meta_ = meta
+        for message, category in run.warnings:  # after the fitted attributes: "error" filters keep the model
+            warnings.warn(message, category, stacklevel=3)
         return self
+
+    def _class_weight(self):
+        return getattr(self, "class_weight", None)
 
     def _fit_callbacks(self, plan, user, has_validation, epochs, continuing, keras):
         """This fit's callbacks, in the order the loop calls them (docs/design.md)."""
@@ -268,7 +276,7 @@ class BaseKerasEstimator(BaseEstimator):
         self._release_network()
         with runtime.seeded(seed):
             net = make_network(
-                lambda: plan.build_model(meta, self._call_builder, target.check_output),
+                lambda: plan.build_model(meta, self._builder_caller(plan), target.check_output),
                 sample,
                 key=plan.pool_key(meta, type(self), self._pool_meta_keys),
                 engine=self.engine,
@@ -309,10 +317,10 @@ class BaseKerasEstimator(BaseEstimator):
     def _restore_network(self, saved):
         """Rebuild the network of a fitted estimator (unpickling, :func:`skdl.load`) with ``saved`` weights."""
         target, meta = self.target_encoder_, self._meta_
-        plan = self._plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params={})
+        plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params={})
         sample = (np.zeros((2, *meta["input_shape_"]), np.float32), target.dummy(2), np.ones(2, np.float32))
         with runtime.seeded(0):
-            net = make_network(lambda: plan.build_model(meta, self._call_builder, target.check_output), sample,
+            net = make_network(lambda: plan.build_model(meta, self._builder_caller(plan), target.check_output), sample,
                                key=None, engine=self.engine, fit_kwargs=plan.fit_options)
         assign_weights(net.model, saved)
         self._network = net

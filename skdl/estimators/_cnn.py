@@ -220,9 +220,9 @@ class _CNNMixin:
         params.update(route_params(self._all_extra_params(), "model"))
         return params
 
-    def _call_builder(self, builder, meta, params):
+    def _call_builder(self, builder, meta, params, plan):
         try:
-            return super()._call_builder(builder, meta, params)
+            return super()._call_builder(builder, meta, params, plan)
         except ValueError as exc:
             if not getattr(self, "_flat_input", False):
                 raise

@@ -74,7 +74,7 @@ def split_validation(owner: str, n: int, fraction: float, stratify, rng):
             f"(validation_fraction={fraction}); at least {needed} are needed for a meaningful "
             "validation score, so training uses all samples and stops on the training loss.",
             SkdlWarning,
-            stacklevel=5,
+            stacklevel=4,
         )
         return idx, None
     if stratify is not None and np.min(np.unique(stratify, return_counts=True)[1]) < 2:

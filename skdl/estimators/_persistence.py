@@ -36,7 +36,7 @@ from skdl.exceptions import ModelFileError, SkdlWarning
 from skdl.utils import atomic_path
 
 FORMAT = "skdl.estimator"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the target is an object (target_encoder_)
 _MEMBERS = ("manifest.json", "model.keras", "estimator.pkl")
 
 
@@ -56,7 +56,7 @@ def _versions():
 
 def network_state(estimator, state):
     """``state`` (a copy of the estimator's ``__dict__``) made picklable: weights as arrays, no network."""
-    for private in ("_finalizer", "_plan"):
+    for private in ("_finalizer",):
         state.pop(private, None)
     net = state.pop("_network", None)
     if "model_" in state and net is not None:
@@ -179,6 +179,13 @@ def _read(path):
             f"{shown!r} was written by skdl {manifest.get('skdl_version')} in file format "
             f"{manifest.get('format_version')}; this skdl reads format {FORMAT_VERSION} or older. "
             "Upgrade skdl to load it."
+        )
+    if manifest.get("format_version", 0) < FORMAT_VERSION:
+        raise ModelFileError(
+            f"{shown!r} was written by skdl {manifest.get('skdl_version')} in file format "
+            f"{manifest.get('format_version')}, whose estimator state this skdl (format "
+            f"{FORMAT_VERSION}) no longer reads. Load it with that skdl version, or refit the "
+            "model and save it again."
         )
     return manifest, model_bytes, estimator_bytes
 

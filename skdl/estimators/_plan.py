@@ -198,6 +198,14 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
             learning_rate = estimator.lr_schedule
         else:
             schedule = get_schedule(estimator.lr_schedule, **route_params(extra, "lr_schedule"))
+            if is_keras_lr_schedule(learning_rate):
+                raise ValueError(
+                    f"{name} got a Keras LearningRateSchedule as its learning rate and the epoch "
+                    f"schedule lr_schedule={estimator.lr_schedule!r}; they would both set the rate. "
+                    "Use one of them."
+                )
+    if learning_rate is None:
+        learning_rate = _default_learning_rate(estimator.optimizer)
     fit_options = {**route_params(extra, "fit"), **fit_params}
     shuffle = fit_options.pop("shuffle", True)
     metrics = tuple(default_metrics if estimator.metrics is None else estimator.metrics)
@@ -280,6 +288,22 @@ def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator")
         else:
             out.append(copy.deepcopy(cb))
     return out
+
+
+def _default_learning_rate(optimizer):
+    """The optimizer's own default rate, so "no rate given" means it on a pooled network too.
+
+    A pooled network's rate variable holds the rate its previous fit set; with
+    no rate to set, the next fit would train at it. None for an optimizer
+    instance (it keeps its own configured rate; such fits are never pooled).
+    """
+    if hasattr(optimizer, "apply_gradients"):
+        return None
+    from skdl.training.optimizers import optimizer_class
+
+    default = inspect.signature(optimizer_class(optimizer).__init__).parameters.get("learning_rate")
+    value = None if default is None else default.default
+    return float(value) if isinstance(value, numbers.Real) else None
 
 
 def call_builder(builder, meta, params, *, plan, get_params):

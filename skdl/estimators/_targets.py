@@ -79,7 +79,6 @@ class ClassifierTarget:
     ----------
     loss : str, callable or None
         The estimator's ``loss``; None picks one from the target type.
-    class_weight : dict, "balanced" or None
     classes : array-like, default=None
         All labels y may take (``partial_fit(classes=...)``).
     owner : str, default="The estimator"
@@ -98,9 +97,8 @@ class ClassifierTarget:
 
     default_metrics = ("accuracy",)
 
-    def __init__(self, loss=None, class_weight=None, classes=None, owner="The estimator"):
+    def __init__(self, loss=None, classes=None, owner="The estimator"):
         self.loss = loss
-        self.class_weight = class_weight
         self.classes = classes
         self.owner = owner
 
@@ -215,9 +213,13 @@ class ClassifierTarget:
         y_enc = np.asarray(y_enc)
         return y_enc.argmax(axis=1) if y_enc.ndim == 2 and y_enc.shape[1] > 1 else y_enc.ravel()
 
-    def sample_weight_factors(self, y_enc):
-        """Per-row factors from ``class_weight`` (1.0 when there is none)."""
-        cw = self.class_weight
+    def sample_weight_factors(self, y_enc, class_weight=None):
+        """Per-row factors from ``class_weight`` (1.0 when there is none).
+
+        The estimator passes its current ``class_weight`` on every fit, so a
+        changed one applies to a warm-started fit too.
+        """
+        cw = class_weight
         if cw is None or self.target_type_ == "multilabel-indicator":
             return 1.0
         labels = self.classes_[self.stratify(y_enc).astype(int)]
@@ -282,7 +284,7 @@ class ClassifierTargetMixin:
 
     def _make_target(self):
         classes = self.__dict__.pop("_classes_hint", None)
-        return ClassifierTarget(self.loss, getattr(self, "class_weight", None), classes, type(self).__name__)
+        return ClassifierTarget(self.loss, classes=classes, owner=type(self).__name__)
 
     def _adopt_target(self, target):
         self.classes_ = target.classes_
@@ -407,7 +409,7 @@ class RegressorTarget:
     def stratify(self, y_enc):
         return None
 
-    def sample_weight_factors(self, y_enc):
+    def sample_weight_factors(self, y_enc, class_weight=None):
         return 1.0
 
     def check_output(self, model):

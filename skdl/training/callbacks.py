@@ -16,11 +16,13 @@ its logs) in list order:
 
 Each callback has a ``name``; an estimator's ``callbacks__<name>__<param>``
 options go to the callback of that name (see the estimator guide). The
-estimator assembles the list for every fit from its parameters: the
-learning-rate schedule, the divergence guard, early stopping (or the
-"converged" stop on the training loss), the checkpoint, the user's callbacks
-(Keras callbacks and plain ``on_epoch_end(epoch, logs)`` objects through
-adapters), the epoch logger and the convergence warning.
+estimator assembles the list for every fit from its parameters, in this
+order: the divergence guard, the learning-rate schedule, early stopping (or
+the "converged" stop on the training loss), the checkpoint, the user's
+callbacks (Keras callbacks and plain ``on_epoch_end(epoch, logs)`` objects
+through adapters), the epoch logger, the convergence check and the
+interruption warning (the last two record warnings in ``run.warnings``, which
+the estimator issues once the fit's results are set).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ import math
 import os
 import re
 import sys
-import warnings
 
 from skdl.exceptions import ConvergenceWarning, TrainingDivergedError, TrainingInterruptedWarning
 from skdl.utils import greater_is_better
@@ -127,7 +128,8 @@ class LRScheduler(Callback):
         self.epochs = epochs
 
     def on_train_begin(self, run):
-        self.schedule.start(run.network.learning_rate(), self.epochs)
+        base = run.base_learning_rate
+        self.schedule.start(run.network.learning_rate() if base is None else base, self.epochs)
 
     def on_epoch_begin(self, run):
         lr = self.schedule(run.epoch - run.start_epoch)
@@ -279,7 +281,10 @@ class EpochLogger(Callback):
 
 
 class ConvergenceCheck(Callback):
-    """Warn :class:`~sklearn.exceptions.ConvergenceWarning` when every epoch ran and ``monitor`` still improved.
+    """Record a ConvergenceWarning (``run.warnings``) when every epoch ran and ``monitor`` still improved.
+
+    The estimator issues it after the fit's results are set, so a warnings
+    filter set to "error" still leaves a fitted model.
 
     Parameters
     ----------
@@ -298,16 +303,15 @@ class ConvergenceCheck(Callback):
 
     def on_train_end(self, run):
         if run.stop_reason is None and not run.interrupted:
-            warnings.warn(
+            run.warnings.append((
                 f"{self.owner}: training ran all {self.epochs} epochs and the monitored "
                 f"{self.monitor!r} was still improving; increase 'epochs' or 'patience'.",
                 ConvergenceWarning,
-                stacklevel=5,
-            )
+            ))
 
 
 class InterruptWarning(Callback):
-    """Warn :class:`~skdl.exceptions.TrainingInterruptedWarning` after Ctrl-C ended training."""
+    """Record a TrainingInterruptedWarning (``run.warnings``) after Ctrl-C ended training."""
 
     name = "interrupt_warning"
 
@@ -316,12 +320,11 @@ class InterruptWarning(Callback):
 
     def on_train_end(self, run):
         if run.interrupted:
-            warnings.warn(
+            run.warnings.append((
                 f"Training of {self.owner} was interrupted at epoch {run.epoch + 1}; the "
                 "model keeps the weights it had (the best ones with early stopping).",
                 TrainingInterruptedWarning,
-                stacklevel=5,
-            )
+            ))
 
 
 class EpochHook(Callback):

@@ -67,6 +67,11 @@ class TrainingRun:
         Why training ended early (``"early_stopping"``, ``"converged"``, ``"callback"``).
     interrupted : bool
         Ctrl-C ended training.
+    base_learning_rate : float or None
+        The rate the run started from, as given (not rounded to the optimizer's float32).
+    warnings : list of (str, Warning subclass)
+        Warnings callbacks raise about the outcome (convergence, interruption),
+        for the caller to issue once the fit's results are in place.
     """
 
     def __init__(self, network, history: dict[str, list[float]]):
@@ -79,6 +84,8 @@ class TrainingRun:
         self.epoch_seconds = 0.0
         self.stop_reason: str | None = None
         self.interrupted = False
+        self.base_learning_rate: float | None = None
+        self.warnings: list[tuple[str, type[Warning]]] = []
 
     def stop(self, reason: str) -> None:
         """End training after this epoch (the first reason given is kept)."""
@@ -120,6 +127,7 @@ def run_epochs(network, data: EpochData, *, epochs: int, batch_size: int, rng: n
     network.begin()
     if learning_rate is not None:
         network.set_learning_rate(learning_rate)
+        run.base_learning_rate = float(learning_rate)
     try:
         for cb in callbacks:
             cb.on_train_begin(run)

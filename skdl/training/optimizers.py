@@ -119,8 +119,9 @@ def make_optimizer(spec, learning_rate: float | None = None, **options):
 def optimizer_signature(spec, options: dict) -> tuple:
     """Hashable description of everything in an optimizer that shapes the graph.
 
-    The learning rate is left out: it lives in a variable that skdl sets before
-    every epoch, so fits that differ only in learning rate share one graph.
+    The learning rate is left out: it lives in a variable that skdl sets at the
+    start of every fit (and every epoch under an epoch schedule), so fits that
+    differ only in learning rate share one graph.
     """
     if isinstance(spec, str):
         name = spec.lower()

@@ -78,3 +78,65 @@ def test_early_stopping_maximises_cosine_similarity():
     val = reg.history_["val_cosine_similarity"]
     assert val[-1] > val[0]  # it learns, so minimising would pick the first epoch
     assert reg.best_epoch_ == int(np.argmax(val))
+
+
+# --- found in review of the redrawn fit path -------------------------------------------------
+def test_a_refit_that_fails_on_its_parameters_keeps_the_fitted_model(iris, tmp_path):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), epochs=2, patience=None, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    clf.set_params(checkpoint=tmp_path / "model.h5")
+    with pytest.raises(ValueError, match="ending in '.keras'"):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_no_learning_rate_means_the_optimizers_default_also_on_a_pooled_network(iris):
+    import gc
+
+    X, y = iris
+    first = MLPClassifier(hidden_layer_sizes=(5,), epochs=1, learning_rate=0.05, random_state=0).fit(X, y)
+    assert first.history_["learning_rate"][0] == pytest.approx(0.05)
+    del first
+    gc.collect()  # its network goes back to the pool
+    second = MLPClassifier(hidden_layer_sizes=(5,), epochs=1, learning_rate=None, random_state=0).fit(X, y)
+    assert second.history_["learning_rate"][0] == pytest.approx(0.001)  # Adam's default
+
+
+def test_keras_schedule_as_learning_rate_with_an_epoch_schedule_is_an_error(iris):
+    X, y = iris
+    sched = keras.optimizers.schedules.ExponentialDecay(0.5, 1, 0.5)
+    with pytest.raises(ValueError, match="they would both set the rate"):
+        MLPClassifier(epochs=1, learning_rate=sched, lr_schedule="cosine").fit(X, y)
+
+
+def test_a_changed_class_weight_applies_to_a_warm_start(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), epochs=1, patience=None, warm_start=True, random_state=0)
+    clf.fit(X, y)
+    assert clf.history_["loss"][-1] > 0
+    clf.set_params(class_weight={0: 0.0, 1: 0.0, 2: 0.0}).fit(X, y)
+    assert clf.history_["loss"][-1] == 0.0  # every row weighs nothing now
+
+
+def test_convergence_warning_as_error_still_leaves_a_fitted_model(iris):
+    import warnings
+
+    from skdl.exceptions import ConvergenceWarning
+
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), epochs=2, patience=10, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        with pytest.raises(ConvergenceWarning):
+            clf.fit(X, y)
+    assert clf.predict(X).shape == (len(X),)
+
+
+def test_small_validation_split_warning_points_at_the_callers_line(iris):
+    from skdl.exceptions import SkdlWarning
+
+    X, y = iris
+    with pytest.warns(SkdlWarning, match="early stopping would hold out only 15") as record:
+        MLPClassifier(hidden_layer_sizes=(4,), epochs=1, early_stopping=True, random_state=0).fit(X, y)
+    assert record[0].filename == __file__

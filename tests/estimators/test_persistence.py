@@ -137,7 +137,7 @@ def test_file_layout_and_manifest(fitted, tmp_path):
         assert sorted(zf.namelist()) == ["estimator.pkl", "manifest.json", "model.keras"]
         manifest = json.loads(zf.read("manifest.json"))
         zf.extract("model.keras", tmp_path)
-    assert manifest["format"] == "skdl.estimator" and manifest["format_version"] == 1
+    assert manifest["format"] == "skdl.estimator" and manifest["format_version"] == 2
     assert manifest["class"] == "skdl.estimators._cnn.CNNClassifier"
     assert manifest["skdl_version"] == skdl.__version__
     assert manifest["keras_version"] == keras.__version__
@@ -209,6 +209,16 @@ def test_foreign_and_corrupted_files(fitted, tmp_path):
             dst.writestr(name, body)
     with pytest.raises(ModelFileError, match="Upgrade skdl"):
         load(future)
+
+    old = tmp_path / "old.skdl"  # format 1 held the target as private attributes
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(old, "w") as dst:
+        for name in src.namelist():
+            body = src.read(name)
+            if name == "manifest.json":
+                body = json.dumps({**json.loads(body), "format_version": 1})
+            dst.writestr(name, body)
+    with pytest.raises(ModelFileError, match="file format 1.*refit the model and save it again"):
+        load(old)
 
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "nowhere.skdl")
