@@ -216,7 +216,6 @@ class BaseKerasEstimator(BaseEstimator):
         user = [*extra_callbacks, *plan.callbacks]
         callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, continuing, keras)
         history = {k: list(v) for k, v in self.history_.items()} if continuing else None
-        lr = plan.learning_rate
         try:
             if not continuing:
                 seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
@@ -224,7 +223,8 @@ class BaseKerasEstimator(BaseEstimator):
                 self._new_network(plan, meta, target, (X[:2], y_enc[:2], sw[:2]), seed, keras_cbs)
             run = run_epochs(self._network, data, epochs=epochs, batch_size=self.batch_size, rng=rng,
                              callbacks=callbacks, history=history,
-                             learning_rate=_start_rate(lr) if not continuing or lr is not None else None)
+                             learning_rate=plan.start_rate(self._network.model)
+                             if not continuing or plan.learning_rate is not None else None)
         except BaseException:
             self._release_network()
             for attr in ("model_", "history_"):
@@ -343,8 +343,3 @@ class BaseKerasEstimator(BaseEstimator):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
-
-
-def _start_rate(lr):
-    """The rate set at the start of a fit: a float, else the optimizer's own (None)."""
-    return float(lr) if isinstance(lr, numbers.Real) else None

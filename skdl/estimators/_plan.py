@@ -45,6 +45,11 @@ class FitPlan:
         ``optimizer__`` options, without the learning rate.
     learning_rate : float, keras LearningRateSchedule or None
         The one learning rate of the fit (None keeps the optimizer's default).
+    default_learning_rate : float or None
+        With no rate given, the optimizer's own default: set at the start of a
+        fit on a model the estimator compiled, because a pooled network still
+        holds its previous fit's rate (a builder's own compiled optimizer
+        keeps its rate).
     loss : str or callable
         Resolved for the target.
     loss_options, compile_options, fit_options : dict
@@ -74,6 +79,7 @@ class FitPlan:
     callbacks: tuple = ()
     predict_options: dict = field(default_factory=dict)
     loss_given: bool = False
+    default_learning_rate: float | None = None
 
     # ------------------------------------------------------------- building
     def make_optimizer(self):
@@ -102,6 +108,15 @@ class FitPlan:
             raise ValueError("loss__ options need the loss to be given by name.")
         return loss
 
+    def start_rate(self, model):
+        """The rate to set at the start of a fit on ``model``, or None to keep its own."""
+        lr = self.learning_rate
+        if isinstance(lr, numbers.Real):
+            return float(lr)
+        if lr is None and not getattr(model, "_skdl_compiled_by_builder", False):
+            return self.default_learning_rate
+        return None
+
     def compile_kwargs(self):
         """What a builder that compiles the model itself receives as ``compile_kwargs``."""
         return {"optimizer": self.make_optimizer(), "loss": self.make_loss(), "metrics": list(self.metrics)}
@@ -127,6 +142,7 @@ class FitPlan:
             raise TypeError(f"The model builder must return a keras.Model; it returned {type(model).__name__}.")
         check_output(model)
         user_compiled = getattr(model, "compiled", False) and not self.loss_given and not isinstance(builder, keras.Model)
+        model._skdl_compiled_by_builder = bool(user_compiled)
         if not user_compiled:
             model.compile(optimizer=self.make_optimizer(), loss=self.make_loss(),
                           weighted_metrics=list(self.metrics) or None, **self.compile_options)
@@ -204,8 +220,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
                     f"schedule lr_schedule={estimator.lr_schedule!r}; they would both set the rate. "
                     "Use one of them."
                 )
-    if learning_rate is None:
-        learning_rate = _default_learning_rate(estimator.optimizer)
+
     fit_options = {**route_params(extra, "fit"), **fit_params}
     shuffle = fit_options.pop("shuffle", True)
     metrics = tuple(default_metrics if estimator.metrics is None else estimator.metrics)
@@ -226,6 +241,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         callbacks=tuple(resolve_callbacks(estimator.callbacks, route_params(extra, "callbacks"), owner=name)),
         predict_options=route_params(extra, "predict"),
         loss_given=estimator.loss is not None,
+        default_learning_rate=_default_learning_rate(estimator.optimizer) if learning_rate is None else None,
     )
     return plan
 

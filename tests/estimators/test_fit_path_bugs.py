@@ -140,3 +140,17 @@ def test_small_validation_split_warning_points_at_the_callers_line(iris):
     with pytest.warns(SkdlWarning, match="early stopping would hold out only 15") as record:
         MLPClassifier(hidden_layer_sizes=(4,), epochs=1, early_stopping=True, random_state=0).fit(X, y)
     assert record[0].filename == __file__
+
+
+def test_a_builders_own_compiled_rate_is_kept_when_no_rate_is_given(iris):
+    from skdl import KerasClassifier
+
+    def build(meta):
+        model = keras.Sequential([keras.Input(meta["input_shape_"]), keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="sparse_categorical_crossentropy")
+        return model
+
+    X, y = iris
+    for _ in range(2):  # the second fit takes the first one's network from the pool
+        clf = KerasClassifier(build, epochs=1, random_state=0).fit(X, y)
+        assert clf.history_["learning_rate"][0] == pytest.approx(0.1)
