@@ -8,7 +8,7 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 from skdl_tuning_fakes import EpochSGDClassifier
 
-from skdl.tuning import Choice, Conditional, LayerSpace, OptunaSearchCV, get_storage
+from skdl.tuning import Choice, Conditional, LayerSpace, OptunaSearchCV, default_space, get_storage
 from skdl.tuning._objective import make_cv
 from skdl.tuning._spaces import decode_params, encode_params
 
@@ -146,3 +146,16 @@ def test_encode_says_why_a_value_is_outside():
     assert outside["r"] == "True is not a number in [0, 1]"
     _, missing = encode_params({}, {"x": [1]})
     assert missing == {"x": "not a parameter of the estimator"}
+
+
+def test_the_default_space_holds_the_mlp_estimators_own_defaults():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skdl import MLPClassifier, MLPRegressor
+
+    for est in (MLPClassifier(), make_pipeline(StandardScaler(), MLPRegressor())):
+        space = default_space(est)
+        values = {k: v for k, v in est.get_params().items() if k in space}
+        _, outside = encode_params(values, space)
+        assert outside == {}  # so trial 0 is exactly the configuration the user started from

@@ -91,8 +91,9 @@ def test_invalid_spaces_are_named(space, match):
 
 def test_default_space_mlp_and_cnn():
     mlp = default_space(FakeMLP())
-    assert set(mlp) == {"hidden_layer_sizes", "activation", "dropout", "l1", "l2", "optimizer",
+    assert set(mlp) == {"hidden_layer_sizes", "activation", "dropout", "l2", "optimizer",
                         "optimizer__momentum", "learning_rate", "batch_size"}
+    assert 0.0 in mlp["l2"]  # the estimators' default is inside the space (trial 0)
     cnn = default_space(FakeCNN())
     assert {"filters", "kernel_size", "dense_layer_sizes"} <= set(cnn)
     assert "hidden_layer_sizes" not in cnn
