@@ -24,6 +24,10 @@ from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin
 class _KerasModelMixin:
     """The model-builder side shared by KerasClassifier and KerasRegressor."""
 
+    # scikeras stores any keyword and ignores what no route reads: code written for it
+    # must run, so such names get a warning here (an error in skdl's own estimators)
+    _unknown_routed_names = "warn"
+
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
         "model": [callable, str, None],  # str: a registered architecture name

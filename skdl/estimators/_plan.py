@@ -14,10 +14,12 @@ from __future__ import annotations
 import copy
 import inspect
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from skdl.estimators._routing import check_routed_names, route_params
+from skdl.exceptions import SkdlWarning
 from skdl.training import runtime
 from skdl.training.callbacks import callback_name
 from skdl.training.optimizers import OPTIMIZER_NAMES
@@ -191,6 +193,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         ``fit__`` options given to ``fit`` itself (override the stored ones).
     """
     name = type(estimator).__name__
+    strict = getattr(estimator, "_unknown_routed_names", "error") == "error"
     if isinstance(estimator.optimizer, str) and estimator.optimizer.lower() not in OPTIMIZER_NAMES:
         raise ValueError(
             f"The 'optimizer' parameter of {name} must be one of {sorted(OPTIMIZER_NAMES)} (any case), "
@@ -198,8 +201,8 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
             f"{did_you_mean(estimator.optimizer.lower(), OPTIMIZER_NAMES)}"
         )
     extra = estimator._all_extra_params()
-    check_routed_names(extra, estimator_name=name, declared=estimator._get_param_names(),
-                       allow_bare=estimator._bare_param_names())
+    extra = _checked_names(extra, strict, estimator_name=name, declared=estimator._get_param_names(),
+                           allow_bare=estimator._bare_param_names())
     optimizer_options = route_params(extra, "optimizer")
     learning_rate = optimizer_options.pop("learning_rate", estimator.learning_rate)
     schedule = None
@@ -238,7 +241,8 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         fit_options=fit_options,
         shuffle=shuffle,
         schedule=schedule,
-        callbacks=tuple(resolve_callbacks(estimator.callbacks, route_params(extra, "callbacks"), owner=name)),
+        callbacks=tuple(resolve_callbacks(estimator.callbacks, route_params(extra, "callbacks"), owner=name,
+                                          strict=strict)),
         predict_options=route_params(extra, "predict"),
         loss_given=estimator.loss is not None,
         default_learning_rate=_default_learning_rate(estimator.optimizer) if learning_rate is None else None,
@@ -246,7 +250,24 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     return plan
 
 
-def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator") -> list:
+def _checked_names(extra: dict, strict: bool, **kwargs) -> dict:
+    """``extra`` after the routed-name check: an error, or (``strict=False``) a warning per
+    name no route takes, which is then left out (scikeras ignores such names)."""
+    if strict:
+        check_routed_names(extra, **kwargs)
+        return extra
+    kept = {}
+    for key, value in extra.items():
+        try:
+            check_routed_names([key], **kwargs)
+        except ValueError as exc:
+            warnings.warn(f"{exc} It is ignored.", SkdlWarning, stacklevel=5)
+            continue
+        kept[key] = value
+    return kept
+
+
+def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator", strict: bool = True) -> list:
     """Fresh callback objects for one fit, with ``callbacks__`` options routed to them.
 
     Parameters
@@ -270,6 +291,12 @@ def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator")
     names = [callback_name(cb) for cb in entries]
     per_entry: list[dict] = [{} for _ in entries]
     for key, value in options.items():
+        if not strict:
+            try:
+                resolve_callbacks(callbacks, {key: value}, owner=owner)
+            except ValueError as exc:
+                warnings.warn(f"{exc} It is ignored.", SkdlWarning, stacklevel=5)
+                continue
         head, sep, param = key.partition("__")
         if sep:
             targets = [i for i, n in enumerate(names) if n == head or str(i) == head]

@@ -372,6 +372,7 @@ class RegressorTarget:
 
     def fit(self, y):
         """Learn the number of targets and, with ``scale_target``, their scale; returns self."""
+        given = np.asarray(y).dtype
         y, y2 = self._as_2d(y)
         self.y_ndim_ = y.ndim
         self.n_outputs_ = self.n_targets_ = y2.shape[1]
@@ -382,11 +383,19 @@ class RegressorTarget:
             self.scale_[self.scale_ == 0] = 1.0
         else:
             self.mean_, self.scale_ = np.zeros(y2.shape[1]), np.ones(y2.shape[1])
-        self.y_dtype_ = y.dtype
+        # predictions come back in y's float type (float32 y -> float32), as scikeras documents
+        self.y_dtype_ = given if np.issubdtype(given, np.floating) else np.dtype(np.float64)
         return self
 
     def check_continuation(self, y):
-        self._as_2d(y)
+        y, y2 = self._as_2d(y)
+        if y2.shape[1] != self.n_targets_ or y.ndim != self.y_ndim_:
+            raise ValueError(
+                f"y has shape {y.shape} ({y2.shape[1]} output(s), {y.ndim} dimension(s)), but "
+                f"{self.owner} was fitted on y with {self.n_targets_} output(s) ({self.y_ndim_} "
+                "dimension(s)); a continued fit (warm_start, partial_fit) needs the same targets. "
+                "Fit a new estimator for other targets."
+            )
         return y
 
     def meta(self):
@@ -421,7 +430,7 @@ class RegressorTarget:
                 )
 
     def inverse_transform(self, out):
-        out = out * self.scale_ + self.mean_
+        out = (out * self.scale_ + self.mean_).astype(self.y_dtype_, copy=False)
         return out.ravel() if self.y_ndim_ == 1 else out
 
 
