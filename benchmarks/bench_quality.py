@@ -31,7 +31,7 @@ Usage::
     KERAS_BACKEND=tensorflow python benchmarks/bench_quality.py --quick
     python benchmarks/bench_quality.py --parts baselines
     python benchmarks/bench_quality.py --parts nested,cli --sets iris,penguins --resume
-    python benchmarks/bench_quality.py --report       # print the tables of the JSON, run nothing
+    python benchmarks/bench_quality.py --report       # refresh and print the JSON's tables, run nothing
 """
 
 from __future__ import annotations
@@ -398,6 +398,7 @@ def verdict(ok, complete=True):
 def tables(doc: dict) -> str:
     """The markdown tables of a results document (baselines, searches and targets, mean ranks)."""
     sets = doc.get("sets", {})
+    sets = {n: sets[n] for n in sorted(sets, key=lambda n: list(PANEL).index(n) if n in PANEL else 99)}
     n_folds = doc.get("settings", {}).get("outer_folds", N_SPLITS)
     seeds = doc.get("settings", {}).get("seeds", list(SEEDS))
     out = []
@@ -456,6 +457,15 @@ def tables(doc: dict) -> str:
     return "\n".join(out)
 
 
+def summarise(doc: dict) -> None:
+    """Refresh the JSON's per-set ``summary`` and ``table`` from all units it holds."""
+    settings = doc.get("settings", {})
+    doc["summary"] = {name: set_summary(e, settings.get("outer_folds", N_SPLITS),
+                                        settings.get("seeds", list(SEEDS)))
+                      for name, e in doc.get("sets", {}).items()}
+    doc["table"] = tables(doc)
+
+
 # -------------------------------------------------------------------- main
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -476,7 +486,7 @@ def parse_args(argv=None):
     p.add_argument("--out", default=None, help="JSON file (default results/quality.json)")
     p.add_argument("--resume", action="store_true",
                    help="keep the JSON's results and skip the units (set x part x fold/seed) it has")
-    p.add_argument("--report", action="store_true", help="print the tables of --out and exit")
+    p.add_argument("--report", action="store_true", help="refresh the summary and tables of --out from its units, print them, run nothing")
     p.add_argument("--timeout", type=float, default=4 * 3600, help="seconds per worker process")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     p.add_argument("--payload", default="{}", help=argparse.SUPPRESS)
@@ -508,7 +518,10 @@ def main(argv=None) -> int:
     check_panel(args.sets_list)
     out = Path(args.out)
     if args.report:
-        print(tables(read_results(out)))
+        if not out.exists():
+            raise SystemExit(f"--report: no results in {out}")
+        doc = update(out, summarise)
+        print(doc["table"])
         return 0
     settings = {
         "cv": f"{N_SPLITS}-fold x {args.repeats} repeats (stratified for classification), seed 0",
@@ -594,10 +607,7 @@ def main(argv=None) -> int:
             if r.get("started") == started and r.get("argv") == sys.argv[1:]:
                 r["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
                 r["load_after"] = load()
-        doc["summary"] = {name: set_summary(e, doc["settings"]["outer_folds"],
-                                            doc["settings"]["seeds"])
-                          for name, e in doc["sets"].items()}
-        doc["table"] = tables(doc)
+        summarise(doc)
 
     doc = update(out, finish)
     print("\n" + doc["table"])
