@@ -62,9 +62,9 @@ def check_scoring_name(name: str | None, task: str) -> str:
     """A valid scikit-learn scorer name for the task, or a CLIError."""
     if name is None:
         return default_scoring(task)
-    from sklearn.metrics import get_scorer_names
+    from skdl.cli._scorers import scorer_names
 
-    names = get_scorer_names()
+    names = scorer_names()
     if name not in names:
         raise UsageError(
             f"unknown --scoring {name!r}.{did_you_mean(name, names)} Common choices: accuracy, "

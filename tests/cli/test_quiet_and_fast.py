@@ -113,3 +113,14 @@ def test_warnings_are_one_line_each_once_and_convergence_warnings_are_hidden(cap
                 pass
             warnings.warn("fold 0 ran all its epochs", ConvergenceWarning)
     assert capsys.readouterr().err == "skdl: warning: Column 'x' holds numbers, but ...\n"
+
+
+def test_the_cli_s_scorer_list_is_scikit_learns():
+    import sklearn
+    from sklearn.metrics import get_scorer_names
+
+    from skdl.cli._scorers import SCORER_NAMES, SCORERS_OF_SKLEARN, scorer_names
+
+    if sklearn.__version__ == SCORERS_OF_SKLEARN:
+        assert sorted(SCORER_NAMES) == sorted(get_scorer_names())
+    assert sorted(scorer_names()) == sorted(get_scorer_names())
