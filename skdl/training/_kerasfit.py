@@ -51,24 +51,6 @@ class KerasFitNetwork(BaseNetwork):
         """Restart the epoch count (a Keras-engine network is built fresh for each fit)."""
         self._epoch = 0
 
-    def begin(self):
-        """Nothing to do: the Keras variables hold the weights throughout."""
-
-    def sync(self):
-        """Nothing to do: the Keras variables hold the weights throughout."""
-
-    def end(self):
-        """Nothing to do: the Keras variables hold the weights throughout."""
-
-    def snapshot(self):
-        """A copy of the current weights."""
-        return [np.array(v.numpy()) for v in self.model.weights]
-
-    def restore(self, snap):
-        """Put back weights taken by :meth:`snapshot`."""
-        for var, val in zip(self.model.weights, snap):
-            var.assign(val)
-
     def set_learning_rate(self, lr):
         """Set the optimizer's learning rate (does nothing when it is a Keras schedule)."""
         if self._lr_is_variable:

@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import abc
 
+import numpy as np
+
 from skdl.training.runtime import get_keras
 
 ENGINES = ("auto", "compiled", "keras")
@@ -94,25 +96,25 @@ class BaseNetwork(abc.ABC):
             used for before.
         """
 
-    @abc.abstractmethod
+    # By default the Keras variables hold the weights throughout a fit
+    # (TensorFlow, model.fit); an engine with functional state (JAX) overrides these.
     def begin(self):
         """Start a fit, or resume after callbacks may have changed the variables."""
 
-    @abc.abstractmethod
     def sync(self):
         """Write the current weights into the Keras variables (before callbacks, saving)."""
 
-    @abc.abstractmethod
     def end(self):
         """Finish a fit: the Keras variables hold the trained weights."""
 
-    @abc.abstractmethod
     def snapshot(self):
         """The current weights, in a form :meth:`restore` takes back."""
+        return [np.array(v.numpy()) for v in self.model.weights]
 
-    @abc.abstractmethod
     def restore(self, snap):
         """Put back weights taken by :meth:`snapshot`."""
+        for var, val in zip(self.model.weights, snap):
+            var.assign(val)
 
     @abc.abstractmethod
     def set_learning_rate(self, lr: float):

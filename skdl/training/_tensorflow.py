@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 
 from skdl.training import _fixes
 from skdl.training._compiled import CompiledNetwork
@@ -46,24 +45,6 @@ class TensorFlowNetwork(CompiledNetwork):
             tf.config.threading.set_inter_op_parallelism_threads(max(1, int(n_threads) // 2))
         except RuntimeError:  # TF already initialised its thread pools (the env vars did it)
             pass
-
-    def begin(self):
-        """Nothing to do: the Keras variables hold the weights throughout."""
-
-    def sync(self):
-        """Nothing to do: the Keras variables hold the weights throughout."""
-
-    def end(self):
-        """Nothing to do: the Keras variables hold the weights throughout."""
-
-    def snapshot(self):
-        """A copy of the current weights."""
-        return [np.array(v.numpy()) for v in self.model.weights]
-
-    def restore(self, snap):
-        """Put back weights taken by :meth:`snapshot`."""
-        for var, val in zip(self.model.weights, snap):
-            var.assign(val)
 
     # ---------------------------------------------------------- learning rate
     def _assign_learning_rate(self, lr):
