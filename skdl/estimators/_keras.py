@@ -84,7 +84,7 @@ _KERAS_DOC_PARAMS = """
         registered architecture name is looked up with
         :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
 """ + training_params(
-    optimizer="rmsprop", learning_rate="None", epochs="10", patience="None",
+    optimizer="rmsprop", learning_rate="None", epochs="1", patience="None",
     optimizer_doc="Used when the estimator compiles the model (any Keras optimizer by name,\n"
     "        class or instance; options routed as ``optimizer__…``).",
 ).format(
@@ -144,7 +144,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         loss=None,
         metrics=None,
         batch_size=32,
-        epochs=10,
+        epochs=1,
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,
@@ -218,7 +218,7 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         loss=None,
         metrics=None,
         batch_size=32,
-        epochs=10,
+        epochs=1,
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,

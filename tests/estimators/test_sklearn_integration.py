@@ -102,5 +102,8 @@ def test_scikeras_quickstart_ports_by_changing_the_import():
     }
     gs = GridSearchCV(clf, params, refit=False, cv=3, scoring="accuracy")
     gs.fit(X, y)
-    assert gs.best_score_ > 0.8
+    # KerasClassifier trains scikeras' default of 1 epoch now (it was 10, which scored
+    # > 0.8 here); one epoch still learns well above chance (0.5). tests/interop holds
+    # the quickstart's expectations as checked against scikeras itself.
+    assert gs.best_score_ > 0.65
     assert len(gs.cv_results_["params"]) == 8
