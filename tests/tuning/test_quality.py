@@ -159,3 +159,41 @@ def test_the_default_space_holds_the_mlp_estimators_own_defaults():
         values = {k: v for k, v in est.get_params().items() if k in space}
         _, outside = encode_params(values, space)
         assert outside == {}  # so trial 0 is exactly the configuration the user started from
+
+
+def _results(folds_by_row):
+    folds = np.array(folds_by_row, dtype=float)  # rows = trials, columns = folds
+    res = {f"split{i}_test_score": folds[:, i] for i in range(folds.shape[1])}
+    res["mean_test_score"] = folds.mean(axis=1)
+    return res
+
+
+def test_beat_defaults_keeps_trial_0_unless_the_best_wins_beyond_fold_noise():
+    from skdl.tuning._results import best_index
+
+    noisy = _results([[0.70, 0.70, 0.70], [0.80, 0.62, 0.71]])  # best by 0.01, fold noise
+    assert best_index(noisy, "score") == 1
+    assert best_index(noisy, "score", selection="beat_defaults", start=0, n_splits=3) == 0
+    clear = _results([[0.70, 0.70, 0.70], [0.74, 0.73, 0.75]])  # better on every fold
+    assert best_index(clear, "score", selection="beat_defaults", start=0, n_splits=3) == 1
+    pruned = _results([[0.70, np.nan, np.nan], [0.80, 0.62, 0.71]])  # defaults unfinished
+    assert best_index(pruned, "score", selection="beat_defaults", start=0, n_splits=3) == 1
+    assert best_index(noisy, "score", selection="beat_defaults", start=None, n_splits=3) == 1
+
+
+def test_selection_beat_defaults_in_a_search(tiny_classification):
+    X, y = tiny_classification
+    est = EpochSGDClassifier(epochs=3, alpha=3e-4, noise=0.0)
+    space = {"noise": [0.0, 0.5, 1.0], "alpha": FloatDistribution(1e-5, 1e-2, log=True)}
+    best = OptunaSearchCV(est, space, n_trials=6, cv=3, random_state=0).fit(X, y)
+    kept = OptunaSearchCV(est, space, n_trials=6, cv=3, random_state=0,
+                          selection="beat_defaults").fit(X, y)
+    res = kept.cv_results_
+    folds = np.array([res[f"split{i}_test_score"] for i in range(3)])
+    diff = folds[:, best.best_index_] - folds[:, 0]
+    beats = best.best_index_ != 0 and diff.mean() > diff.std(ddof=1) / np.sqrt(3)
+    assert kept.best_index_ == (best.best_index_ if beats else 0)
+    assert kept.best_score_ == res["mean_test_score"][kept.best_index_]
+    assert kept.best_params_ == res["params"][kept.best_index_]
+    with pytest.raises(ValueError, match="selection"):
+        OptunaSearchCV(est, space, n_trials=2, selection="median").fit(X, y)
