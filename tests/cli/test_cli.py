@@ -422,3 +422,22 @@ def test_tune_sizes_the_search_to_the_data():
     assert mid[f"{STEP}__hidden_layer_sizes"].n_layers == (1, 2)
     assert search_space(pipe, "mlp", {}, n_samples=1000)[f"{STEP}__batch_size"] == [32, 64]
     assert "sgd" not in mid[f"{STEP}__optimizer"]
+
+
+def test_jax_compilation_cache_in_the_user_cache_dir(monkeypatch, tmp_path):
+    import sys
+
+    from skdl.cli import use_jax_compilation_cache
+
+    monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
+    monkeypatch.delenv("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert use_jax_compilation_cache() is None and "JAX_COMPILATION_CACHE_DIR" not in os.environ
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    monkeypatch.delitem(sys.modules, "jax", raising=False)
+    assert use_jax_compilation_cache() == str(tmp_path / "skdl" / "jax")
+    assert os.environ["JAX_COMPILATION_CACHE_DIR"] == str(tmp_path / "skdl" / "jax")
+    assert os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] == "0.1"
+    monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", "")  # the user's choice wins: off
+    assert use_jax_compilation_cache() is None and os.environ["JAX_COMPILATION_CACHE_DIR"] == ""
