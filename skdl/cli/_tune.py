@@ -37,9 +37,6 @@ FINGERPRINT = "skdl_cli"
 PRUNER_STARTUP_TRIALS = 5
 PRUNER_WARMUP_EPOCHS = 10
 PRUNER_MIN_ROWS = 50
-# The untuned network (trial 0) is kept unless a trial beats it by more than the
-# fold noise: on small sets the top CV mean is often a noise winner (issue 13).
-SELECTION = "beat_defaults"
 # Early stopping, when searched, holds out enough rows of a fold's training part
 # for a meaningful validation score (the estimators need 30).
 MIN_VALIDATION_ROWS = 30
@@ -194,7 +191,7 @@ def run(args) -> int:
               if prune else optuna.pruners.NopPruner())
     search = OptunaSearchCV(
         run_.pipeline, space, n_trials=args.trials, timeout=args.timeout, cv=splitter,
-        scoring=run_.scoring, refit=False, pruner=pruner, selection=SELECTION,
+        scoring=run_.scoring, refit=False, pruner=pruner,
         storage=storage_url, study_name=args.study, load_if_exists=True,
         n_jobs=args.workers, random_state=args.seed + n_all, verbose=verbose,
         error_score=np.nan, heartbeat_interval=heartbeat,
@@ -206,7 +203,6 @@ def run(args) -> int:
         "timeout": args.timeout, "cv": args.cv, "workers": args.workers,
         "heartbeat": heartbeat,
         "space": sorted(strip_prefix(space)),
-        "selection": SELECTION,
         "pruner": (f"MedianPruner(n_startup_trials={PRUNER_STARTUP_TRIALS}, "
                    f"n_warmup_steps={PRUNER_WARMUP_EPOCHS})" if prune else
                    f"none (fewer than {PRUNER_MIN_ROWS} rows per fold)"),
@@ -237,14 +233,8 @@ def run(args) -> int:
 
     best_params = search.best_params_
     best_trial = search.best_trial_
-    means = search.cv_results_["mean_test_score"]
-    top = int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
-    if top != search.best_index_:
-        print(f"Keeping trial {best_trial.number}, the untuned defaults (CV {fmt(means[search.best_index_])}): "
-              f"the top trial ({int(search.cv_results_['trial_number'][top])}, CV {fmt(means[top])}) "
-              "does not beat them by more than the fold-to-fold noise.", flush=True)
-    print(f"Refitting {'the best trial' if top == search.best_index_ else 'trial'} ({best_trial.number}) "
-          f"on {len(run_.y_train)} training rows...", flush=True)
+    print(f"Refitting the best trial ({best_trial.number}) on {len(run_.y_train)} training rows...",
+          flush=True)
     attach_epoch_bar(run_, desc="refit epochs", on_pipeline=False)
     try:
         search.refit_best(run_.X_train, run_.y_train,

@@ -79,26 +79,10 @@ def format_results(trials: list[FrozenTrial], space: dict, metrics: list[str], n
     return results
 
 
-def best_index(results: dict[str, Any], metric: str, *, selection: str = "best",
-               start: int | None = None, n_splits: int = 0) -> int:
-    """The row that wins the search.
-
-    ``selection="best"``: the highest ``mean_test_<metric>`` (NaN rows never win).
-    ``selection="beat_defaults"``: row ``start`` (the estimator's own
-    configuration) unless the best row's per-fold scores beat it by more than
-    one standard error of the paired fold differences -- on small data the top
-    mean is often a fold-noise winner.
-    """
+def best_index(results: dict[str, Any], metric: str) -> int:
+    """Row of the highest ``mean_test_<metric>`` (NaN rows never win)."""
     means = results[f"mean_test_{metric}"]
-    best = int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
-    if selection == "best" or start is None or start == best or n_splits < 2:
-        return best
-    folds = np.array([results[f"split{i}_test_{metric}"] for i in range(n_splits)], dtype=float)
-    diff = folds[:, best] - folds[:, start]
-    if np.isnan(diff).any():  # the defaults' trial did not finish every fold
-        return best
-    margin = diff.std(ddof=1) / np.sqrt(n_splits)
-    return best if diff.mean() > margin else int(start)
+    return int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
 
 
 def _times(trial, key: str, n_splits: int) -> np.ndarray:

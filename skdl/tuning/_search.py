@@ -32,7 +32,6 @@ from sklearn.utils.validation import check_is_fitted
 from skdl.exceptions import TrainingInterruptedWarning
 from skdl.tuning._delegation import BestEstimatorMixin
 from skdl.tuning._objective import (
-    DEFAULTS,
     TrialObjective,
     enqueue_defaults,
     final_accepts_callbacks,
@@ -102,13 +101,6 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         metrics, the name of the metric to optimise and to choose the best trial by.
         ``fit(..., refit_callbacks=[...])`` gives callbacks to the refit only;
         with ``refit=False``, :meth:`refit_best` refits later.
-    selection : {"best", "beat_defaults"}, default="best"
-        Which trial wins. ``"best"``: the highest mean CV score (as
-        ``GridSearchCV``). ``"beat_defaults"``: trial 0, the estimator's own
-        configuration, unless the best trial beats it on the same folds by more
-        than one standard error of the per-fold differences; on small data the
-        top mean is often a winner of fold noise, and this keeps the defaults
-        then. ``best_score_`` and ``best_params_`` follow the choice.
     sampler : optuna.samplers.BaseSampler, default=None
         ``None`` uses ``TPESampler(seed=random_state, multivariate=True)`` with
         ``n_trials // 4`` random start-up trials (3 to 10) instead of Optuna's 10,
@@ -217,7 +209,6 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         "cv": ["cv_object"],
         "scoring": [StrOptions(set(get_scorer_names())), callable, list, tuple, dict, None],
         "refit": ["boolean", str],
-        "selection": [StrOptions({"best", "beat_defaults"})],
         "sampler": [BaseSampler, None],
         "pruner": [BasePruner, None],
         "storage": [None, str, os.PathLike, BaseStorage],
@@ -242,7 +233,6 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         cv=None,
         scoring=None,
         refit=True,
-        selection="best",
         sampler=None,
         pruner=None,
         storage=None,
@@ -263,7 +253,6 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         self.cv = cv
         self.scoring = scoring
         self.refit = refit
-        self.selection = selection
         self.sampler = sampler
         self.pruner = pruner
         self.storage = storage
@@ -602,9 +591,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             trials, self.param_distributions, metrics, self.n_splits_,
             self.return_train_score, self.error_score,
         )
-        start = next((i for i, t in enumerate(trials) if t.user_attrs.get(DEFAULTS)), None)
-        self.best_index_ = best_index(self.cv_results_, refit_metric, selection=self.selection,
-                                      start=start, n_splits=self.n_splits_)
+        self.best_index_ = best_index(self.cv_results_, refit_metric)
         self.best_score_ = float(self.cv_results_[f"mean_test_{refit_metric}"][self.best_index_])
         self.best_params_ = self.cv_results_["params"][self.best_index_]
         number = int(self.cv_results_["trial_number"][self.best_index_])
