@@ -55,7 +55,7 @@ class BaseKerasEstimator(BaseEstimator):
         "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "min_delta": [Interval(numbers.Real, 0, None, closed="left")],
         "monitor": [str, None],
-        "callbacks": [list, tuple, None],
+        "callbacks": [list, tuple, dict, type, HasMethods(["on_epoch_end"]), None],
         "checkpoint": [str, os.PathLike, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],

@@ -27,6 +27,8 @@ class _KerasModelMixin:
     # scikeras stores any keyword and ignores what no route reads: code written for it
     # must run, so such names get a warning here (an error in skdl's own estimators)
     _unknown_routed_names = "warn"
+    # callback instances are the ones called (scikeras): a callback keeps what it recorded
+    _callback_instances = "as_given"
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
@@ -87,6 +89,7 @@ _KERAS_DOC_PARAMS = """
     optimizer="rmsprop", learning_rate="None", epochs="1", patience="None",
     optimizer_doc="Used when the estimator compiles the model (any Keras optimizer by name,\n"
     "        class or instance; options routed as ``optimizer__…``).",
+    callback_copy="used as given (as in scikeras: a callback keeps what it records)",
 ).format(
     loss_doc="``None`` keeps the loss of a model the builder compiled, else picks one\n"
     "        from the target (see the estimator guide).",

@@ -226,6 +226,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
 
     fit_options = {**route_params(extra, "fit"), **fit_params}
     shuffle = fit_options.pop("shuffle", True)
+    copy_instances = getattr(estimator, "_callback_instances", "copy") == "copy"
     metrics = tuple(default_metrics if estimator.metrics is None else estimator.metrics)
     plan = FitPlan(
         owner=name,
@@ -242,7 +243,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         shuffle=shuffle,
         schedule=schedule,
         callbacks=tuple(resolve_callbacks(estimator.callbacks, route_params(extra, "callbacks"), owner=name,
-                                          strict=strict)),
+                                          strict=strict, copy_instances=copy_instances)),
         predict_options=route_params(extra, "predict"),
         loss_given=estimator.loss is not None,
         default_learning_rate=_default_learning_rate(estimator.optimizer) if learning_rate is None else None,
@@ -267,70 +268,179 @@ def _checked_names(extra: dict, strict: bool, **kwargs) -> dict:
     return kept
 
 
-def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator", strict: bool = True) -> list:
-    """Fresh callback objects for one fit, with ``callbacks__`` options routed to them.
+_CALLBACK_FORMS = (
+    "a callback, a list of callbacks (or of lists of callbacks), or a dict of them; each a "
+    "keras.callbacks.Callback, a skdl callback (skdl.training.callbacks.Callback) or an object with "
+    "on_epoch_end(epoch, logs), as an instance or as a class that is built with its routed options"
+)
+
+
+def _is_callback(item) -> bool:
+    from skdl.training.callbacks import Callback
+
+    if isinstance(item, type):
+        return issubclass(item, Callback) or hasattr(item, "on_epoch_end")
+    return isinstance(item, Callback) or hasattr(item, "on_epoch_end")
+
+
+def _callback_entries(callbacks, *, owner, param):
+    """``(names, items, single)``: every callback with the names that route options to it.
+
+    ``callbacks`` is one callback, a list or tuple (items may be lists), or a
+    dict (its values are used; a value may be a list). ``names[i]`` holds the
+    position (list) or key (dict) and the snake-case class name.
+    """
+    single = False
+    if callbacks is None:
+        pairs = []
+    elif isinstance(callbacks, dict):
+        pairs = [(str(k), v) for k, v in callbacks.items()]
+    elif isinstance(callbacks, (list, tuple)):
+        pairs = [(str(i), v) for i, v in enumerate(callbacks)]
+    else:
+        pairs, single = [("0", callbacks)], True
+    names, items = [], []
+    for key, value in pairs:
+        for item in (value if isinstance(value, (list, tuple)) else [value]):
+            if not _is_callback(item):
+                raise TypeError(
+                    f"If specified, the '{param}' parameter of {owner} must be {_CALLBACK_FORMS}. "
+                    f"Got {item!r} ({type(item).__name__}) in {param}."
+                )
+            names.append((key, callback_name(item)))
+            items.append(item)
+    return names, items, single
+
+
+def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator", strict: bool = True,
+                      copy_instances: bool = True, param: str = "callbacks") -> list:
+    """This fit's callback objects, with ``callbacks__`` options routed to them.
 
     Parameters
     ----------
-    callbacks : list, tuple or None
-        Callback instances (deep-copied, so fits never share state) and
-        classes (built with their options).
+    callbacks : callback, list, tuple, dict or None
+        One callback, a list (items may be lists) or a dict (its values are
+        used) of callback instances and classes (built with their options).
     options : dict
         ``callbacks__`` options, prefix removed. ``<name>__<param>`` goes to
-        the callback of that name (its class name in snake_case, e.g.
-        ``early_stopping__patience``) or position (``0__patience``); a bare
-        ``<param>`` goes to every callback class whose constructor takes it.
+        the callback of that name (a dict key, its class name in snake_case,
+        e.g. ``early_stopping__patience``) or position (``0__patience``); a bare
+        ``<param>`` goes to every callback class whose constructor takes it (to
+        the one class when ``callbacks`` is a single class); a bare digit is a
+        positional argument (``callbacks__0=schedule``), and options of a class
+        given as an argument are routed below it (``callbacks__0__coef=0.2``),
+        as in scikeras.
+    owner : str, default="The estimator"
+        Named in messages.
+    strict : bool, default=True
+        Raise for an option no callback takes; else warn and ignore it.
+    copy_instances : bool, default=True
+        Deep-copy instances, so that fits never share state (skdl's own
+        estimators); False uses them as given (KerasClassifier/KerasRegressor,
+        as scikeras: a callback keeps what it recorded).
+    param : str, default="callbacks"
+        The parameter's name in messages (``fit__callbacks``, ...).
 
     Raises
     ------
+    TypeError
+        ``callbacks`` is not one of the forms above.
     ValueError
         An option that no callback takes, a name that matches no callback, or
         options for a callback given as an instance.
     """
-    entries = list(callbacks or ())
-    names = [callback_name(cb) for cb in entries]
-    per_entry: list[dict] = [{} for _ in entries]
-    for key, value in options.items():
-        if not strict:
+    names, entries, single = _callback_entries(callbacks, owner=owner, param=param)
+    if not strict:
+        kept = {}
+        for key, value in options.items():
             try:
-                resolve_callbacks(callbacks, {key: value}, owner=owner)
+                _route_callback_options(names, entries, single, {key: value}, owner=owner, param=param)
             except ValueError as exc:
                 warnings.warn(f"{exc} It is ignored.", SkdlWarning, stacklevel=5)
                 continue
-        head, sep, param = key.partition("__")
-        if sep:
-            targets = [i for i, n in enumerate(names) if n == head or str(i) == head]
+            kept[key] = value
+        options = kept
+    per_entry = _route_callback_options(names, entries, single, options, owner=owner, param=param)
+    out = []
+    for cb, opts in zip(entries, per_entry):
+        if isinstance(cb, type):
+            out.append(_build(cb, opts))
+        else:
+            out.append(copy.deepcopy(cb) if copy_instances else cb)
+    return out
+
+
+def _route_callback_options(names, entries, single, options, *, owner, param) -> list[dict]:
+    """The options of each callback entry (see :func:`resolve_callbacks`); raises ValueError
+    for an option that reaches no callback, before any callback is built."""
+    per_entry: list[dict] = [{} for _ in entries]
+    classes = [i for i, cb in enumerate(entries) if isinstance(cb, type)]
+    for key, value in options.items():
+        head, sep, rest = key.partition("__")
+        if sep and (not single or (head in names[0] and head not in options)):
+            targets = [i for i, n in enumerate(names) if head in n]
             if not targets:
+                known = sorted({n for pair in names for n in pair})
                 raise ValueError(
-                    f"The option 'callbacks__{key}' of {owner} names the callback {head!r}, but "
-                    f"the callbacks are {names or 'none'} (by name or position)."
-                    f"{did_you_mean(head, names)}"
+                    f"The option '{param}__{key}' of {owner} names the callback {head!r}, but "
+                    f"the callbacks are {[n[1] for n in names] or 'none'} (by name, key or position)."
+                    f"{did_you_mean(head, known)}"
                 )
             for i in targets:
-                per_entry[i][param] = value
+                per_entry[i][rest] = value
             continue
-        takers = [i for i, cb in enumerate(entries) if isinstance(cb, type) and _accepts(cb, key)]
+        if sep:  # a single class: options of the class given as its argument `head`
+            per_entry[0][key] = value
+            continue
+        takers = classes if key.isdigit() else [i for i in classes if _accepts(entries[i], key)]
         if not takers:
-            accepted = sorted({p for cb in entries if isinstance(cb, type) for p in _params_of(cb)})
+            accepted = sorted({p for i in classes for p in _params_of(entries[i])})
             raise ValueError(
-                f"The option 'callbacks__{key}' of {owner} is taken by none of the callback classes "
-                f"{[n for n, cb in zip(names, entries) if isinstance(cb, type)] or 'given'}; they take "
-                f"{accepted}.{did_you_mean(key, accepted)}"
+                f"The option '{param}__{key}' of {owner} is taken by none of the callback classes "
+                f"{[names[i][1] for i in classes] or 'given'}; they take {accepted}.{did_you_mean(key, accepted)}"
             )
         for i in takers:
             per_entry[i][key] = value
-    out = []
-    for cb, opts, cb_name in zip(entries, per_entry, names):
-        if isinstance(cb, type):
-            out.append(cb(**opts))
-        elif opts:
+    for cb, opts, (_, cb_name) in zip(entries, per_entry, names):
+        if opts and not isinstance(cb, type):
             raise ValueError(
                 f"The options {sorted(opts)} of {owner} are routed to the callback {cb_name!r}, which "
                 "is given as an instance; pass its class instead, or set them on the instance."
             )
-        else:
-            out.append(copy.deepcopy(cb))
-    return out
+        if opts:
+            _check_arguments(cb, opts, owner=owner, label=f"{param}__")
+    return per_entry
+
+
+def _check_arguments(cls, options: dict, *, owner: str, label: str) -> None:
+    """Raise ValueError for options routed below an argument that is not given or not a class."""
+    direct = {k: v for k, v in options.items() if "__" not in k}
+    for key in options:
+        head = key.partition("__")[0]
+        if "__" in key and head not in direct:
+            raise ValueError(
+                f"The option '{label}{key}' of {owner} routes options to the argument {head!r} of "
+                f"{cls.__name__}, but no '{label}{head}' is given."
+            )
+    for key, value in direct.items():
+        below = route_params(options, key)
+        if below and not isinstance(value, type):
+            raise ValueError(
+                f"The options {sorted(below)} of {owner} are routed to '{label}{key}', which is not a class."
+            )
+        if isinstance(value, type):
+            _check_arguments(value, below, owner=owner, label=f"{label}{key}__")
+
+
+def _build(cls, options: dict):
+    """``cls(*args, **kwargs)`` from checked options: digits are positional, a class given as a
+    value is built with the options routed below its name (scikeras' ``unflatten_params``)."""
+    values = {}
+    for key, value in options.items():
+        if "__" not in key:
+            values[key] = _build(value, route_params(options, key)) if isinstance(value, type) else value
+    args = [values.pop(k) for k in sorted((k for k in values if k.isdigit()), key=int)]
+    return cls(*args, **values)
 
 
 def _default_learning_rate(optimizer):
