@@ -62,7 +62,21 @@ class FitPlan:
     schedule : EpochSchedule or None
         A fresh epoch-level schedule for this fit.
     callbacks : tuple
-        Fresh callback objects for this fit (classes built with their routed options).
+        This fit's callback objects (classes built with their routed options).
+    batch_size : int or None
+        Rows per training batch as given (``fit__batch_size`` or
+        ``fit(batch_size=...)`` over the parameter); None is Keras' 32, -1 all rows.
+    epochs : int or None
+        ``fit__epochs`` / ``fit(epochs=...)``; None means the ``epochs`` parameter.
+    validation_split : float
+        Share of the rows, the last ones as in Keras, held out for validation.
+    validation_batch_size : int or None
+        Rows per validation batch (None: ``batch_size``).
+    verbose : int or bool
+    run_eagerly : bool
+        Compile with ``run_eagerly=True`` and train through ``model.fit``.
+    fit_callbacks : tuple
+        ``fit__callbacks``: called in fit only.
     """
 
     owner: str
@@ -82,6 +96,13 @@ class FitPlan:
     predict_options: dict = field(default_factory=dict)
     loss_given: bool = False
     default_learning_rate: float | None = None
+    batch_size: Any = None
+    epochs: int | None = None
+    validation_split: float = 0.0
+    validation_batch_size: Any = None
+    verbose: Any = 0
+    run_eagerly: bool = False
+    fit_callbacks: tuple = ()
 
     # ------------------------------------------------------------- building
     def make_optimizer(self):
@@ -225,9 +246,30 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
                 )
 
     fit_options = {**route_params(extra, "fit"), **fit_params}
-    shuffle = fit_options.pop("shuffle", True)
+    # what the epoch loop itself does is taken out of the model.fit options (one
+    # value each, a fit keyword over fit__ over the parameter, as in scikeras)
+    shuffle = fit_options.pop("shuffle", getattr(estimator, "shuffle", True))
+    batch_size = fit_options.pop("batch_size", estimator.batch_size)
+    epochs = fit_options.pop("epochs", None)
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1):
+        raise ValueError(f"The 'epochs' fit option of {name} must be an int >= 1. Got {epochs!r} instead.")
+    validation_split = fit_options.pop("validation_split", getattr(estimator, "validation_split", 0.0))
+    validation_batch_size = fit_options.pop("validation_batch_size", getattr(estimator, "validation_batch_size", None))
+    verbose = fit_options.pop("verbose", estimator.verbose)
+    for owned, instead in (("initial_epoch", "warm_start=True or partial_fit"),
+                           ("sample_weight", "fit(X, y, sample_weight=...)")):
+        if owned in fit_options:
+            raise TypeError(
+                f"{name}.fit sets the model.fit keyword {owned!r} itself; use {instead} instead."
+            )
     copy_instances = getattr(estimator, "_callback_instances", "copy") == "copy"
+    fit_cbs = _routed_callbacks(fit_options, "fit__callbacks", owner=name, strict=strict, copy_instances=copy_instances)
+    predict_options = route_params(extra, "predict")
     metrics = tuple(default_metrics if estimator.metrics is None else estimator.metrics)
+    run_eagerly = bool(getattr(estimator, "run_eagerly", False))
+    compile_options = route_params(extra, "compile")
+    if run_eagerly:
+        compile_options["run_eagerly"] = True
     plan = FitPlan(
         owner=name,
         builder=estimator._get_builder(),
@@ -237,18 +279,33 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         learning_rate=learning_rate,
         loss=loss,
         loss_options=route_params(extra, "loss"),
-        compile_options=route_params(extra, "compile"),
+        compile_options=compile_options,
         metrics=metrics,
         fit_options=fit_options,
         shuffle=shuffle,
         schedule=schedule,
         callbacks=tuple(resolve_callbacks(estimator.callbacks, route_params(extra, "callbacks"), owner=name,
                                           strict=strict, copy_instances=copy_instances)),
-        predict_options=route_params(extra, "predict"),
+        predict_options=predict_options,
         loss_given=estimator.loss is not None,
         default_learning_rate=_default_learning_rate(estimator.optimizer) if learning_rate is None else None,
+        batch_size=batch_size,
+        epochs=epochs,
+        validation_split=validation_split,
+        validation_batch_size=validation_batch_size,
+        verbose=verbose,
+        run_eagerly=run_eagerly,
+        fit_callbacks=tuple(fit_cbs),
     )
     return plan
+
+
+def _routed_callbacks(options: dict, label: str, **kwargs) -> list:
+    """Take ``callbacks`` and ``callbacks__…`` out of routed ``options`` (``fit__``)
+    and resolve them; ``label`` names them in messages."""
+    given = options.pop("callbacks", None)
+    cb_options = {k[len("callbacks__"):]: options.pop(k) for k in [k for k in options if k.startswith("callbacks__")]}
+    return resolve_callbacks(given, cb_options, param=label, **kwargs)
 
 
 def _checked_names(extra: dict, strict: bool, **kwargs) -> dict:

@@ -1,4 +1,4 @@
-"""KerasClassifier/KerasRegressor's scikeras fit, predict and callback options: what tests/interop does not pin down.
+"""KerasClassifier/KerasRegressor's scikeras fit and predict options: what tests/interop does not pin down.
 
 The interop suite checks that scikeras code runs and gives scikeras' result;
 these check skdl's side of the same options: the validation rows, the errors
@@ -24,6 +24,79 @@ def data():
     rng = np.random.RandomState(0)
     X = rng.rand(40, 3).astype("float32")
     return X, (X[:, 0] > 0.5).astype(int)
+
+
+def test_validation_split_holds_out_the_last_rows_like_keras(data):
+    X, y = data
+    clf = KerasClassifier(build, loss="binary_crossentropy", validation_split=0.25, epochs=1).fit(X, y)
+    # the validation loss is the loss on exactly rows 30..39 after the epoch
+    expected = clf.model_.evaluate(X[30:], y[30:].reshape(-1, 1).astype("float32"), verbose=0, return_dict=True)
+    assert clf.history_["val_loss"][0] == pytest.approx(expected["loss"], rel=1e-4)
+
+
+def test_validation_split_is_what_early_stopping_watches(data):
+    X, y = data
+    clf = KerasClassifier(build, loss="binary_crossentropy", validation_split=0.25, early_stopping=True,
+                          patience=1, min_delta=1e9, epochs=5).fit(X, y)
+    assert len(clf.history_["val_loss"]) == 2  # stopped on val_loss, no second split was made
+    assert clf.best_epoch_ == 0
+
+
+def test_validation_split_too_large_for_the_data_is_a_clear_error(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"has 3 samples.*validation_split=0.7"):  # Keras: floor(3 * 0.3) = 0 rows
+        KerasClassifier(build, loss="binary_crossentropy", validation_split=0.7).fit(X[:3], y[:3])
+    with pytest.raises(ValueError, match=r"'validation_split' parameter of KerasClassifier.*\[0.0, 1.0\).*Got 1.0"):
+        KerasClassifier(build, validation_split=1.0).fit(X, y)
+
+
+@pytest.mark.parametrize("where", ["param", "fit__", "fit_kwarg"])
+def test_bad_batch_size_names_the_allowed_values(data, where):
+    X, y = data
+    if where == "param":
+        with pytest.raises(ValueError, match=r"'batch_size' parameter of KerasClassifier.*\{-1\} or None. Got 0"):
+            KerasClassifier(build, batch_size=0).fit(X, y)
+        return
+    clf = KerasClassifier(build, loss="binary_crossentropy", **({"fit__batch_size": 0} if where == "fit__" else {}))
+    match = r"'batch_size' of KerasClassifier must be a positive int, -1 \(all rows in one batch\) or None.*Got 0"
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y, **({"batch_size": 0} if where == "fit_kwarg" else {}))
+
+
+def test_fit_and_predict_keywords_are_checked(data):
+    X, y = data
+    clf = KerasClassifier(build, loss="binary_crossentropy")
+    with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) \['epoch'\].*epochs"):
+        clf.fit(X, y, epoch=2)
+    with pytest.raises(TypeError, match="sets the model.fit keyword 'initial_epoch'"):
+        clf.fit(X, y, initial_epoch=1)
+    with pytest.raises(ValueError, match="'epochs' fit option of KerasClassifier must be an int >= 1. Got 0"):
+        clf.fit(X, y, epochs=0)
+    clf.fit(X, y)
+    with pytest.raises(TypeError, match="partial_fit always trains for 1 epoch"):
+        clf.partial_fit(X, y, epochs=2)
+
+
+def test_fit_keyword_beats_fit_option_beats_parameter(data):
+    X, y = data
+    clf = KerasClassifier(build, loss="binary_crossentropy", epochs=1, fit__epochs=2)
+    assert len(clf.fit(X, y).history_["loss"]) == 2
+    assert len(clf.fit(X, y, epochs=3).history_["loss"]) == 3
+    assert len(clf.partial_fit(X, y).history_["loss"]) == 4  # partial_fit: one epoch whatever fit__epochs
+
+
+def test_run_eagerly_needs_a_keras_engine(data):
+    X, y = data
+    with pytest.raises(ValueError, match="run_eagerly=True and engine='compiled'"):
+        KerasClassifier(build, loss="binary_crossentropy", run_eagerly=True, engine="compiled").fit(X, y)
+
+
+def test_build_fn_with_model_warns_that_build_fn_is_ignored(data):
+    X, y = data
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        KerasClassifier(build, build_fn=lambda: None, loss="binary_crossentropy").fit(X, y)
+    assert any("build_fn is ignored" in str(w.message) for w in caught)
 
 
 def test_skdl_estimators_still_copy_callback_instances(data):
