@@ -29,10 +29,22 @@ from skdl.estimators._data import (
 )
 from skdl.estimators._persistence import assign_weights, network_state
 from skdl.estimators._plan import call_builder, make_plan
-from skdl.estimators._routing import ROUTES
+from skdl.estimators._routing import ROUTES, route_params
 from skdl.training import callbacks as cbs
 from skdl.training import make_network, own_network, release_network, runtime
 from skdl.training.loop import EpochData, run_epochs
+from skdl.utils import did_you_mean
+
+
+#: ``keras.Model.predict`` keywords that ``predict__`` options and ``predict(X, **kwargs)`` may give
+PREDICT_KEYWORDS = ("batch_size", "callbacks", "steps", "verbose")
+_PREDICT_HOOKS = ("on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end")
+
+
+def _has_predict_hook(callback) -> bool:
+    """Whether a Keras callback overrides a predict hook (only model.predict calls them)."""
+    base = runtime.get_keras().callbacks.Callback
+    return any(getattr(type(callback), h, None) is not getattr(base, h) for h in _PREDICT_HOOKS)
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -263,6 +275,9 @@ class BaseKerasEstimator(BaseEstimator):
         if self.early_stopping:
             self.best_epoch_ = next(cb for cb in callbacks if isinstance(cb, cbs.EarlyStopping)).best_epoch_
         self._meta_ = meta
+        # predict calls the Keras callbacks of `callbacks` and predict__callbacks (scikeras)
+        self._predict_callbacks = [cb for cb in (*plan.callbacks, *plan.predict_callbacks)
+                                   if isinstance(cb, keras.callbacks.Callback)]
         for message, category in run.warnings:  # after the fitted attributes: "error" filters keep the model
             warnings.warn(message, category, stacklevel=3)
         return self
@@ -327,13 +342,46 @@ class BaseKerasEstimator(BaseEstimator):
         return len(getattr(self, "history_", {}).get("loss", ()))
 
     # ------------------------------------------------------------- inference
-    def _forward(self, X):
+    def _forward(self, X, **predict_kwargs):
+        """The network's outputs for X.
+
+        ``model.predict`` runs them (with ``batch_size``, ``predict__`` options
+        and ``predict(X, **kwargs)``, and the Keras callbacks of ``callbacks``
+        and ``predict__callbacks``) when such options are given or a callback
+        has a predict hook, as in scikeras; else the engine's own prediction,
+        which gives the same outputs faster.
+        """
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
         net = self.__dict__.get("_network")
         if net is None:
             raise RuntimeError("the estimator's network is missing; refit or reload it")
-        return np.asarray(net.predict(X), dtype=np.float64)
+        options = self._predict_options(predict_kwargs)
+        callbacks = options.pop("callbacks", None)
+        callbacks = list(self.__dict__.get("_predict_callbacks", ())) if callbacks is None else list(callbacks)
+        if options or any(_has_predict_hook(cb) for cb in callbacks):
+            batch_size = resolve_batch_size(options.pop("batch_size", self.batch_size), len(X),
+                                            owner=type(self).__name__)
+            net.sync()
+            out = self.model_.predict(X, batch_size=batch_size, callbacks=callbacks,
+                                      verbose=options.pop("verbose", 0), **options)
+        else:
+            out = net.predict(X)
+        return np.asarray(out, dtype=np.float64)
+
+    def _predict_options(self, predict_kwargs):
+        """``predict__`` options (read now, so set_params after fit counts) updated with the call's."""
+        options = {k: v for k, v in route_params(self._all_extra_params(), "predict").items()
+                   if not k.startswith("callbacks")}
+        options.update(predict_kwargs)
+        unknown = sorted(set(options) - set(PREDICT_KEYWORDS))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} got the prediction option(s) {unknown} (predict__ or a predict "
+                f"keyword); model.predict takes {', '.join(PREDICT_KEYWORDS)}."
+                f"{did_you_mean(unknown[0], PREDICT_KEYWORDS)}"
+            )
+        return options
 
     # ------------------------------------------------------------ persistence
     def __getstate__(self):

@@ -62,7 +62,10 @@ class FitPlan:
     schedule : EpochSchedule or None
         A fresh epoch-level schedule for this fit.
     callbacks : tuple
-        This fit's callback objects (classes built with their routed options).
+        This fit's callback objects (classes built with their routed options),
+        called in fit and, for Keras callbacks, in predict too.
+    predict_options : dict
+        ``predict__`` options for ``model.predict`` (without callbacks).
     batch_size : int or None
         Rows per training batch as given (``fit__batch_size`` or
         ``fit(batch_size=...)`` over the parameter); None is Keras' 32, -1 all rows.
@@ -75,8 +78,8 @@ class FitPlan:
     verbose : int or bool
     run_eagerly : bool
         Compile with ``run_eagerly=True`` and train through ``model.fit``.
-    fit_callbacks : tuple
-        ``fit__callbacks``: called in fit only.
+    fit_callbacks, predict_callbacks : tuple
+        ``fit__callbacks`` (fit only) and ``predict__callbacks`` (predict only).
     """
 
     owner: str
@@ -103,6 +106,7 @@ class FitPlan:
     verbose: Any = 0
     run_eagerly: bool = False
     fit_callbacks: tuple = ()
+    predict_callbacks: tuple = ()
 
     # ------------------------------------------------------------- building
     def make_optimizer(self):
@@ -265,6 +269,8 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     copy_instances = getattr(estimator, "_callback_instances", "copy") == "copy"
     fit_cbs = _routed_callbacks(fit_options, "fit__callbacks", owner=name, strict=strict, copy_instances=copy_instances)
     predict_options = route_params(extra, "predict")
+    predict_cbs = _routed_callbacks(predict_options, "predict__callbacks", owner=name, strict=strict,
+                                    copy_instances=copy_instances)
     metrics = tuple(default_metrics if estimator.metrics is None else estimator.metrics)
     run_eagerly = bool(getattr(estimator, "run_eagerly", False))
     compile_options = route_params(extra, "compile")
@@ -296,12 +302,13 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         verbose=verbose,
         run_eagerly=run_eagerly,
         fit_callbacks=tuple(fit_cbs),
+        predict_callbacks=tuple(predict_cbs),
     )
     return plan
 
 
 def _routed_callbacks(options: dict, label: str, **kwargs) -> list:
-    """Take ``callbacks`` and ``callbacks__…`` out of routed ``options`` (``fit__``)
+    """Take ``callbacks`` and ``callbacks__…`` out of routed ``options`` (``fit__``/``predict__``)
     and resolve them; ``label`` names them in messages."""
     given = options.pop("callbacks", None)
     cb_options = {k[len("callbacks__"):]: options.pop(k) for k in [k for k in options if k.startswith("callbacks__")]}

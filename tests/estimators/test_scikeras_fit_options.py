@@ -50,7 +50,7 @@ def test_validation_split_too_large_for_the_data_is_a_clear_error(data):
         KerasClassifier(build, validation_split=1.0).fit(X, y)
 
 
-@pytest.mark.parametrize("where", ["param", "fit__", "fit_kwarg"])
+@pytest.mark.parametrize("where", ["param", "fit__", "fit_kwarg", "predict"])
 def test_bad_batch_size_names_the_allowed_values(data, where):
     X, y = data
     if where == "param":
@@ -60,7 +60,10 @@ def test_bad_batch_size_names_the_allowed_values(data, where):
     clf = KerasClassifier(build, loss="binary_crossentropy", **({"fit__batch_size": 0} if where == "fit__" else {}))
     match = r"'batch_size' of KerasClassifier must be a positive int, -1 \(all rows in one batch\) or None.*Got 0"
     with pytest.raises(ValueError, match=match):
-        clf.fit(X, y, **({"batch_size": 0} if where == "fit_kwarg" else {}))
+        if where == "predict":
+            clf.fit(X, y).predict(X, batch_size=0)
+        else:
+            clf.fit(X, y, **({"batch_size": 0} if where == "fit_kwarg" else {}))
 
 
 def test_fit_and_predict_keywords_are_checked(data):
@@ -73,6 +76,8 @@ def test_fit_and_predict_keywords_are_checked(data):
     with pytest.raises(ValueError, match="'epochs' fit option of KerasClassifier must be an int >= 1. Got 0"):
         clf.fit(X, y, epochs=0)
     clf.fit(X, y)
+    with pytest.raises(TypeError, match=r"prediction option\(s\) \['batch_sise'\].*Did you mean 'batch_size'"):
+        clf.predict(X, batch_sise=8)
     with pytest.raises(TypeError, match="partial_fit always trains for 1 epoch"):
         clf.partial_fit(X, y, epochs=2)
 
@@ -83,6 +88,14 @@ def test_fit_keyword_beats_fit_option_beats_parameter(data):
     assert len(clf.fit(X, y).history_["loss"]) == 2
     assert len(clf.fit(X, y, epochs=3).history_["loss"]) == 3
     assert len(clf.partial_fit(X, y).history_["loss"]) == 4  # partial_fit: one epoch whatever fit__epochs
+
+
+def test_predict_options_give_the_same_outputs_as_the_engine(data):
+    X, y = data
+    reg = KerasRegressor(build, epochs=1, random_state=0).fit(X, y.astype("float32"))
+    np.testing.assert_allclose(reg.predict(X, batch_size=7), reg.predict(X), rtol=1e-5, atol=1e-6)
+    reg.set_params(predict__batch_size=-1)  # read at predict time, as scikeras does
+    np.testing.assert_allclose(reg.predict(X), reg.predict(X, batch_size=3), rtol=1e-5, atol=1e-6)
 
 
 def test_run_eagerly_needs_a_keras_engine(data):
@@ -129,3 +142,27 @@ def test_nested_callback_arguments_must_be_given(data):
     with pytest.raises(ValueError, match="no 'callbacks__schedule' is given"):
         MLPClassifier(hidden_layer_sizes=(4,), callbacks=keras.callbacks.LearningRateScheduler,
                       callbacks__schedule__coef=0.2).fit(X, y)
+
+
+
+class OnPredict(keras.callbacks.Callback):
+    calls = 0
+
+    def on_predict_begin(self, logs=None):
+        type(self).calls += 1
+
+
+def test_predict_callbacks_of_a_fit_are_not_pickled_with_the_estimator(data):
+    import pickle
+
+    X, y = data
+    clf = KerasClassifier(build, loss="binary_crossentropy", predict__callbacks=[OnPredict()]).fit(X, y)
+    clf.predict(X)
+    assert OnPredict.calls == 1
+    # the fit's callback objects hold the model: they stay behind, the loaded
+    # estimator predicts the same through its engine until it is refitted
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), rtol=1e-5)
+    assert OnPredict.calls == 2  # clf's predict_proba only
+    loaded.fit(X, y).predict(X)
+    assert OnPredict.calls == 3
