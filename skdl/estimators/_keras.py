@@ -11,9 +11,11 @@ switches by changing the import.
 from __future__ import annotations
 
 import inspect
+import numbers
+import warnings
 
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._docs import training_params
@@ -27,26 +29,56 @@ class _KerasModelMixin:
     # scikeras stores any keyword and ignores what no route reads: code written for it
     # must run, so such names get a warning here (an error in skdl's own estimators)
     _unknown_routed_names = "warn"
+    # callback instances are the ones called (scikeras): a callback keeps what it recorded
+    _callback_instances = "as_given"
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
         "model": [callable, str, None],  # str: a registered architecture name
+        "build_fn": [callable, str, None],
+        # scikeras: None is Keras' default of 32, -1 all rows in one batch
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), Options(numbers.Integral, {-1}), None],
+        "validation_batch_size": [Interval(numbers.Integral, 1, None, closed="left"),
+                                  Options(numbers.Integral, {-1}), None],
+        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+        "shuffle": ["boolean"],
+        "run_eagerly": ["boolean"],
     }
 
+    def _model_param(self):
+        """``model``, or ``build_fn`` (scikeras' deprecated alias) when ``model`` is None."""
+        return self.build_fn if self.model is None else self.model
+
     def _get_builder(self):
-        if self.model is None:
+        model = self._model_param()
+        if self.model is None and self.build_fn is not None:
+            # scikeras' warning, category and all (a UserWarning)
+            warnings.warn(
+                "``build_fn`` will be renamed to ``model`` in a future release, at which point use of "
+                "``build_fn`` will raise an Error instead.",
+                UserWarning,
+                stacklevel=5,
+            )
+        elif self.model is not None and self.build_fn is not None:
+            warnings.warn(
+                f"{type(self).__name__} got both model= and build_fn= (its deprecated alias); "
+                "build_fn is ignored.",
+                UserWarning,
+                stacklevel=5,
+            )
+        if model is None:
             raise ValueError(
                 f"{type(self).__name__} needs the 'model' parameter: a function returning a "
                 "keras.Model, a registered architecture name, or a keras.Model. Got None."
             )
-        if isinstance(self.model, str):
+        if isinstance(model, str):
             from skdl.architectures import get_architecture
 
-            return get_architecture(self.model)
-        return self.model
+            return get_architecture(model)
+        return model
 
     def _builder_signature(self):
-        model = self.model
+        model = self._model_param()
         if isinstance(model, str):
             from skdl.architectures import get_architecture
 
@@ -83,10 +115,29 @@ _KERAS_DOC_PARAMS = """
         ``classes_``, ``X_shape_``), ``compile_kwargs`` and ``params``. A
         registered architecture name is looked up with
         :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
+    build_fn : callable, str or keras.Model, default=None
+        Deprecated alias of ``model`` (keras.wrappers' name), used when
+        ``model`` is None, with scikeras' warning.
+    validation_split : float, default=0.0
+        Share of the rows held out for validation (``val_…`` in ``history_``):
+        the last rows, as ``keras.Model.fit`` splits them. With early stopping
+        these are the rows it watches (``validation_fraction`` is then unused).
+    validation_batch_size : int or None, default=None
+        Rows per validation batch (None: ``batch_size``; -1: all).
+    shuffle : bool, default=True
+        Shuffle the training rows every epoch.
+    run_eagerly : bool, default=False
+        Compile with ``run_eagerly=True`` and train through ``model.fit``.
 """ + training_params(
     optimizer="rmsprop", learning_rate="None", epochs="1", patience="None",
     optimizer_doc="Used when the estimator compiles the model (any Keras optimizer by name,\n"
     "        class or instance; options routed as ``optimizer__…``).",
+    callback_copy="used as given (as in scikeras: a callback keeps what it records)",
+).replace(
+    "    batch_size : int, default=32\n",
+    "    batch_size : int or None, default=None\n"
+    "        Rows per batch in fit and predict (``fit__batch_size``/``predict__batch_size``\n"
+    "        for one of them): None is Keras' default of 32, -1 all rows in one batch.\n",
 ).format(
     loss_doc="``None`` keeps the loss of a model the builder compiled, else picks one\n"
     "        from the target (see the estimator guide).",
@@ -139,12 +190,17 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         self,
         model=None,
         *,
+        build_fn=None,
         optimizer="rmsprop",
         learning_rate=None,
         loss=None,
         metrics=None,
-        batch_size=32,
+        batch_size=None,
+        validation_batch_size=None,
         epochs=1,
+        validation_split=0.0,
+        shuffle=True,
+        run_eagerly=False,
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,
@@ -161,12 +217,17 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         **kwargs,
     ):
         self.model = model
+        self.build_fn = build_fn
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
         self.metrics = metrics
         self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
         self.epochs = epochs
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
         self.lr_schedule = lr_schedule
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
@@ -213,12 +274,17 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         self,
         model=None,
         *,
+        build_fn=None,
         optimizer="rmsprop",
         learning_rate=None,
         loss=None,
         metrics=None,
-        batch_size=32,
+        batch_size=None,
+        validation_batch_size=None,
         epochs=1,
+        validation_split=0.0,
+        shuffle=True,
+        run_eagerly=False,
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,
@@ -235,12 +301,17 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         **kwargs,
     ):
         self.model = model
+        self.build_fn = build_fn
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
         self.metrics = metrics
         self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
         self.epochs = epochs
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
         self.lr_schedule = lr_schedule
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
