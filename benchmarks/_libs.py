@@ -38,6 +38,9 @@ from _common import LEARNING_RATE
 
 LIBRARIES = ("skdl", "sklearn", "skorch", "scikeras", "keras.wrappers")
 KERAS_WRAPPERS = ("scikeras", "keras.wrappers")
+# skdl.KerasClassifier driven the way scikeras code drives scikeras (the same
+# builder and arguments as the "scikeras" row): the drop-in's fixed cost (issue 14).
+SKDL_KERAS = "skdl-keras"
 
 
 def import_library(lib: str):
@@ -45,6 +48,8 @@ def import_library(lib: str):
     if lib == "skdl":
         import skdl  # noqa: F401
         from skdl import MLPClassifier  # noqa: F401
+    elif lib == SKDL_KERAS:
+        from skdl import KerasClassifier  # noqa: F401
     elif lib == "sklearn":
         from sklearn.neural_network import MLPClassifier  # noqa: F401
     elif lib == "skorch":
@@ -60,7 +65,7 @@ def import_library(lib: str):
 
 def init_backend(lib: str):
     """Import Keras and touch its backend, so that cost is not charged to the first fit."""
-    if lib in ("skdl",) + KERAS_WRAPPERS:
+    if lib in ("skdl", SKDL_KERAS) + KERAS_WRAPPERS:
         import numpy as np
         import keras
 
@@ -131,6 +136,20 @@ def make_classifier(lib: str, *, n_features: int, n_classes: int, hidden=(128, 1
             iterator_train__shuffle=True,
             train_split=None,
             verbose=0,
+        )
+    if lib == SKDL_KERAS:
+        from skdl import KerasClassifier
+
+        return KerasClassifier(
+            model=_scikeras_model,
+            model__hidden=hidden,
+            loss="sparse_categorical_crossentropy",
+            optimizer="adam",
+            optimizer__learning_rate=LEARNING_RATE,
+            epochs=epochs,
+            batch_size=batch_size,
+            verbose=0,
+            random_state=random_state,
         )
     if lib == "scikeras":
         return _scikeras_class()(
@@ -221,16 +240,27 @@ def _keras_wrappers_class():
     return _CLONABLE
 
 
-def configs(args, *, wrapper_backends=("tensorflow",)):
-    """(label, library, backend) triples to run: skdl per backend, the others once."""
+def configs(args, *, wrapper_backends=("tensorflow",), keras_builder=False):
+    """(label, library, backend) triples to run: skdl per backend, the others once.
+
+    ``keras_builder`` adds skdl's ``KerasClassifier`` with the scikeras row's
+    builder, per backend, after skdl's MLP (selected by ``--only skdl`` or
+    ``--only skdl-keras``).
+    """
     from _common import backends, wanted
 
     out = []
     for lib in LIBRARIES:
         if not wanted(args, lib):
+            if lib == "skdl" and keras_builder and wanted(args, SKDL_KERAS):
+                out += [(f"skdl KerasClassifier, scikeras builder [{b}]", SKDL_KERAS, b)
+                        for b in backends(args)]
             continue
         if lib == "skdl":
             out += [(f"skdl [{b}]", lib, b) for b in backends(args)]
+            if keras_builder:
+                out += [(f"skdl KerasClassifier, scikeras builder [{b}]", SKDL_KERAS, b)
+                        for b in backends(args)]
         elif lib in KERAS_WRAPPERS:
             out += [(f"{lib} [{b}]", lib, b) for b in wrapper_backends]
         else:
@@ -265,7 +295,7 @@ def heavy_modules_loaded() -> dict:
 
 
 def backend_of(lib: str):
-    if lib in ("skdl",) + KERAS_WRAPPERS:
+    if lib in ("skdl", SKDL_KERAS) + KERAS_WRAPPERS:
         return os.environ.get("KERAS_BACKEND", "tensorflow")
     return None
 

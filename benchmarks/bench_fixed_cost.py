@@ -68,7 +68,7 @@ def main(argv=None):
     n_next = 3 if args.quick else 10
     wb = [b for b in args.wrapper_backends.split(",") if b]
     jobs = {}
-    for label, lib, backend in L.configs(args, wrapper_backends=wb):
+    for label, lib, backend in L.configs(args, wrapper_backends=wb, keras_builder=True):
         for i in range(reps):
             jobs[(label, i)] = ("fixed", {"lib": lib, "n_next": n_next}, backend, L.env_for(label))
     flat = C.run_many(__file__, {f"{lbl} #{i}": j for (lbl, i), j in jobs.items()},
