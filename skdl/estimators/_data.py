@@ -13,12 +13,29 @@ from sklearn.utils.validation import _check_sample_weight
 
 from skdl.exceptions import SkdlWarning
 
-__all__ = ["MIN_VALIDATION_ROWS", "fit_rng", "sample_weights", "split_fit_params", "split_validation"]
+__all__ = ["MIN_VALIDATION_ROWS", "fit_rng", "input_dtype", "sample_weights", "split_fit_params", "split_validation"]
 
 #: Fewer validation rows than this make early stopping follow noise: skdl then
 #: warns and trains on all rows (sklearn's MLP with early stopping on iris drops
 #: from 0.953 to 0.807 accuracy).
 MIN_VALIDATION_ROWS = 30
+
+
+def input_dtype(X):
+    """The dtype of X as given (scikeras' ``X_dtype_``: uint8 pixels stay uint8), or None if X has none.
+
+    skdl trains on float32; this records what the user passed, before that conversion.
+    """
+    dtype = getattr(X, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        return dtype
+    try:
+        dtypes = getattr(X, "dtypes", None)  # a DataFrame: the type its values convert to
+        if dtypes is not None:
+            return np.result_type(*[np.dtype(d) for d in dtypes])
+        return np.asarray(X).dtype
+    except (TypeError, ValueError):  # pandas extension dtypes, ragged lists: validation reports these
+        return None
 
 
 def split_fit_params(owner: str, fit_params: dict):

@@ -33,6 +33,36 @@ class _KerasModelMixin:
         "model": [callable, str, None],  # str: a registered architecture name
     }
 
+    # scikeras' fitted attributes, also in meta (wrappers.py _validate_data and the encoders' get_metadata)
+    _meta_attributes = ("target_type_", "X_dtype_", "X_shape_", "y_dtype_", "y_ndim_", "n_outputs_expected_")
+
+    @property
+    def initialized_(self):
+        """Whether the model is built (by :meth:`fit`, :meth:`partial_fit` or :meth:`initialize`), as in scikeras."""
+        return hasattr(self, "model_")
+
+    def initialize(self, X, y):
+        """Build the model for (X, y) without training it, as scikeras' ``initialize``.
+
+        Validates X and y, fits the target encoding and builds (and compiles)
+        the model, so that :meth:`predict` works right away. ``fit`` does this
+        itself; a later ``fit`` with ``warm_start=True`` or ``partial_fit``
+        continues from this model. Unlike scikeras, the model starts from
+        fresh weights drawn from ``random_state``: weights the builder loaded
+        are not kept.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+
+        Returns
+        -------
+        self : object
+            The estimator, ready to predict (``current_epoch`` is 0).
+        """
+        return self._fit(X, y, None, {}, continuing=False, epochs=0)
+
     def _get_builder(self):
         if self.model is None:
             raise ValueError(
@@ -80,7 +110,8 @@ _KERAS_DOC_PARAMS = """
         its own keyword hyperparameters and, if its signature asks for them,
         ``meta`` (a dict with ``n_features_in_``, ``input_shape_``,
         ``target_type_``, ``n_classes_``, ``n_outputs_``, ``output_activation_``,
-        ``classes_``, ``X_shape_``), ``compile_kwargs`` and ``params``. A
+        ``classes_``, ``X_shape_``, ``X_dtype_``, ``y_dtype_``, ``y_ndim_``,
+        ``n_outputs_expected_``), ``compile_kwargs`` and ``params``. A
         registered architecture name is looked up with
         :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
 """ + training_params(
@@ -109,10 +140,30 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     classes_ : ndarray
     n_features_in_ : int
     feature_names_in_ : ndarray
+    n_classes_ : int
     n_outputs_ : int
+        Target columns (1 for binary and multiclass labels).
     n_iter_ : int
     best_epoch_ : int
         Index in ``history_`` of the best epoch (with early stopping).
+    target_type_ : str
+        "binary", "multiclass" or "multilabel-indicator" (classifier),
+        "continuous" or "continuous-multioutput" (regressor).
+    X_dtype_ : numpy.dtype
+        dtype of the training X as given (uint8 pixels stay uint8; the network
+        trains on float32).
+    X_shape_ : tuple
+        Shape of the training X.
+    y_dtype_ : numpy.dtype
+        dtype of the training y as given.
+    y_ndim_ : int
+        Dimensions of the training y as given (2 for a column vector).
+    n_outputs_expected_ : int
+        Outputs of the Keras model (1).
+    initialized_ : bool
+        Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
+    current_epoch : int
+        Epochs trained so far (0 before fit and after ``initialize``).
 
     Examples
     --------
@@ -134,6 +185,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         **_KerasModelMixin._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
+    _meta_attributes = (*_KerasModelMixin._meta_attributes, "n_classes_")
 
     def __init__(
         self,
@@ -201,6 +253,24 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
     feature_names_in_ : ndarray
     n_outputs_ : int
     n_iter_ : int
+    target_type_ : str
+        "binary", "multiclass" or "multilabel-indicator" (classifier),
+        "continuous" or "continuous-multioutput" (regressor).
+    X_dtype_ : numpy.dtype
+        dtype of the training X as given (uint8 pixels stay uint8; the network
+        trains on float32).
+    X_shape_ : tuple
+        Shape of the training X.
+    y_dtype_ : numpy.dtype
+        dtype of the training y as given.
+    y_ndim_ : int
+        Dimensions of the training y as given (2 for a column vector).
+    n_outputs_expected_ : int
+        Outputs of the Keras model (1).
+    initialized_ : bool
+        Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
+    current_epoch : int
+        Epochs trained so far (0 before fit and after ``initialize``).
 """
     )
 

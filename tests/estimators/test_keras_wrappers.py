@@ -1,0 +1,98 @@
+"""KerasClassifier/KerasRegressor behaviour beyond the scikeras interop suite (tests/interop)."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from skdl import KerasClassifier, KerasRegressor  # noqa: E402
+
+
+def _build(meta, hidden=4):
+    return keras.Sequential([
+        keras.Input(meta["input_shape_"]),
+        keras.layers.Dense(hidden, activation="relu"),
+        keras.layers.Dense(meta["n_outputs_"], activation=meta["output_activation_"]),
+    ])
+
+
+# ------------------------------------------------------- fitted attributes (C5)
+def test_x_dtype_is_the_given_one_for_dataframes_and_lists(regression_data):
+    pd = pytest.importorskip("pandas")
+    X, y = regression_data
+    reg = KerasRegressor(_build, random_state=0)
+
+    assert reg.fit(pd.DataFrame(X.astype(np.float64)), y).X_dtype_ == np.float64
+    assert reg.fit(np.rint(X).astype(int).tolist(), y).X_dtype_ == np.int64
+    assert reg.fit(X.astype(np.float16), y).X_dtype_ == np.float16
+
+
+def test_regressor_y_dtype_is_the_given_one_predictions_stay_float(regression_data):
+    X, y = regression_data
+    seen = {}
+
+    def build(meta):
+        seen.update(meta)
+        return _build(meta)
+
+    reg = KerasRegressor(build, random_state=0).fit(X, np.rint(y).astype(np.int64))
+
+    assert reg.y_dtype_ == np.int64 and seen["y_dtype_"] == np.int64
+    assert reg.predict(X[:3]).dtype == np.float64  # int y does not truncate predictions
+    assert not hasattr(reg, "n_classes_")  # scikeras' regressor has none
+
+
+def test_classifier_attributes_follow_the_given_y(binary_data):
+    X, y = binary_data
+    with pytest.warns(Warning, match="column"):
+        clf = KerasClassifier(_build, random_state=0).fit(X, y.reshape(-1, 1))
+
+    assert clf.y_ndim_ == 2  # as given, as in scikeras
+    assert clf.target_type_ == "binary" and clf.n_classes_ == 2 and clf.n_outputs_expected_ == 1
+    assert clf.X_shape_ == X.shape
+
+
+def test_attributes_survive_pickling(binary_data):
+    X, y = binary_data
+    clf = KerasClassifier(_build, random_state=0).fit(X.astype(np.float32), y)
+
+    back = pickle.loads(pickle.dumps(clf))
+
+    assert (back.X_dtype_, back.target_type_, back.n_classes_) == (np.float32, "binary", 2)
+    np.testing.assert_array_equal(back.predict(X), clf.predict(X))
+
+
+# --------------------------------------------------------------- initialize (C6)
+def test_initialize_builds_without_training_then_continues(binary_data):
+    X, y = binary_data
+    clf = KerasClassifier(_build, random_state=0)
+    assert not clf.initialized_
+
+    assert clf.initialize(X, y) is clf
+    assert clf.initialized_ and clf.current_epoch == 0 and not hasattr(clf, "history_")
+    assert clf.predict_proba(X).shape == (len(X), 2)
+
+    clf.partial_fit(X, y)  # continues from the initialized model
+    assert clf.current_epoch == 1
+
+
+def test_initialize_keeps_weights_untrained_and_forgets_an_earlier_history(binary_data):
+    X, y = binary_data
+    clf = KerasClassifier(_build, epochs=2, random_state=0).fit(X, y)
+
+    clf.initialize(X, y)
+
+    assert clf.current_epoch == 0 and not hasattr(clf, "history_") and not hasattr(clf, "n_iter_")
+    fresh = KerasClassifier(_build, epochs=2, random_state=0).initialize(X, y)
+    np.testing.assert_allclose(clf.predict_proba(X), fresh.predict_proba(X), rtol=1e-5)
+
+
+def test_initialize_validates_like_fit(binary_data):
+    X, y = binary_data
+    with pytest.raises(ValueError, match="requires y"):
+        KerasClassifier(_build).initialize(X, None)
+    with pytest.raises(ValueError, match="epochs"):
+        KerasClassifier(_build, epochs=0).initialize(X, y)
+
