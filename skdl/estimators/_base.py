@@ -98,6 +98,14 @@ class BaseKerasEstimator(BaseEstimator):
         """Un-prefixed keywords the builder accepts (scikeras compatibility)."""
         return ()
 
+    def _metrics_to_compile(self, metrics):
+        """Hook: the metrics as given to ``model.compile`` (KerasClassifier/KerasRegressor use full names)."""
+        return metrics
+
+    def _history_names(self, history, logged):
+        """Hook: ``history_`` from the loop's history (``logged``: this fit's log names)."""
+        return history
+
     def _all_extra_params(self):
         return {k: getattr(self, k) for k in self._extra_param_names()}
 
@@ -251,7 +259,7 @@ class BaseKerasEstimator(BaseEstimator):
             for attr in ("history_", "n_iter_", "best_epoch_"):
                 self.__dict__.pop(attr, None)
             return self
-        self.history_ = run.history
+        self.history_ = self._history_names(run.history, run.logs)
         self.n_iter_ = len(run.history.get("loss", []))
         if self.early_stopping:
             self.best_epoch_ = next(cb for cb in callbacks if isinstance(cb, cbs.EarlyStopping)).best_epoch_

@@ -10,6 +10,7 @@ switches by changing the import.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from sklearn.base import ClassifierMixin, RegressorMixin
@@ -19,6 +20,40 @@ from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._docs import training_params
 from skdl.estimators._routing import route_params
 from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin, classifier_tags
+
+
+# Keras picks the right accuracy/crossentropy for these from the loss; scikeras passes them through
+_KERAS_RESOLVED_METRICS = {"acc", "accuracy", "ce", "crossentropy"}
+
+
+@functools.lru_cache(maxsize=256)
+def _full_metric_name(name):
+    """Keras' full name of a metric named ``name`` ("mae" -> "mean_absolute_error"), or None.
+
+    scikeras compiles metric names to Keras objects (``keras.metrics.get``), so
+    Keras logs these names; the accuracy/crossentropy aliases stay as given.
+    Cached: ``keras.metrics.get`` builds a metric (about 4 ms), the answer never changes.
+    """
+    if name in _KERAS_RESOLVED_METRICS:
+        return name
+    from skdl.training import runtime
+
+    try:
+        metric = runtime.get_keras().metrics.get(name)
+    except (ValueError, TypeError):  # not a Keras metric (a custom one's name)
+        return None
+    full = getattr(metric, "name", None) or getattr(metric, "__name__", None)
+    return full if isinstance(full, str) else None
+
+
+def _full_log_name(key):
+    """The history key scikeras reports for a logged ``key`` ("val_mae" -> "val_mean_absolute_error"), or None."""
+    prefix = next((p for p in ("val_", "eval_") if key.startswith(p)), "")
+    name = key[len(prefix):]
+    if name in ("loss", "learning_rate"):
+        return None
+    full = _full_metric_name(name)
+    return None if full is None else prefix + full
 
 
 class _KerasModelMixin:
@@ -35,6 +70,26 @@ class _KerasModelMixin:
 
     # scikeras' fitted attributes, also in meta (wrappers.py _validate_data and the encoders' get_metadata)
     _meta_attributes = ("target_type_", "X_dtype_", "X_shape_", "y_dtype_", "y_ndim_", "n_outputs_expected_")
+
+    def _metrics_to_compile(self, metrics):
+        # as scikeras: metrics=["mae"] compiles as keras.metrics.get("mae"), so Keras logs
+        # "mean_absolute_error" and "val_mean_absolute_error" (a name string keeps the pool key stable)
+        return tuple((_full_metric_name(m) or m) if isinstance(m, str) else m for m in metrics)
+
+    def _history_names(self, history, logged):
+        # a model the builder compiled logs its own short names ("mae"); scikeras renames the
+        # training keys (scikeras.utils.metric_name), skdl the val_/eval_ keys too. A name
+        # whose full form is logged as well (metrics=["mae", "mean_absolute_error"]) stays.
+        logged = set(logged or ())
+        aliases = {}
+        for key in logged:
+            full = _full_log_name(key)
+            if full is not None and full != key and full not in logged:
+                aliases[key] = full
+        out = {}
+        for key, values in history.items():  # continued fits: earlier epochs come first
+            out.setdefault(aliases.get(key, key), []).extend(values)
+        return out
 
     @property
     def initialized_(self):

@@ -226,7 +226,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
 
     fit_options = {**route_params(extra, "fit"), **fit_params}
     shuffle = fit_options.pop("shuffle", True)
-    metrics = tuple(default_metrics if estimator.metrics is None else estimator.metrics)
+    metrics = estimator._metrics_to_compile(tuple(default_metrics if estimator.metrics is None else estimator.metrics))
     plan = FitPlan(
         owner=name,
         builder=estimator._get_builder(),

@@ -96,3 +96,55 @@ def test_initialize_validates_like_fit(binary_data):
     with pytest.raises(ValueError, match="epochs"):
         KerasClassifier(_build, epochs=0).initialize(X, y)
 
+
+# ------------------------------------------------------------ history names (C8)
+def test_history_uses_keras_full_metric_names_val_and_eval_included(regression_data):
+    X, y = regression_data
+    reg = KerasRegressor(_build, metrics=["mae", "r2_score"], early_stopping=True, validation_fraction=0.25,
+                         epochs=2, random_state=0)
+
+    reg.fit(X, y, eval_set=(X[:20], y[:20]))
+
+    for prefix in ("", "val_", "eval_"):
+        assert len(reg.history_[f"{prefix}mean_absolute_error"]) == 2
+        assert f"{prefix}mae" not in reg.history_
+        assert f"{prefix}r2_score" in reg.history_
+    assert {"loss", "val_loss", "learning_rate"} <= set(reg.history_)
+
+
+def test_history_names_of_a_builder_compiled_model_continue_across_partial_fits(regression_data):
+    X, y = regression_data
+
+    def build(meta):
+        model = _build(meta)
+        model.compile(loss="mse", metrics=["mae", "mean_squared_error"])
+        return model
+
+    reg = KerasRegressor(build, random_state=0)
+    reg.partial_fit(X, y)
+    reg.partial_fit(X, y)
+
+    assert len(reg.history_["mean_absolute_error"]) == 2 == len(reg.history_["loss"])
+    assert "mae" not in reg.history_
+
+
+def test_a_metric_logged_under_both_names_is_not_merged(regression_data):
+    X, y = regression_data
+
+    def build(meta):
+        model = _build(meta)
+        model.compile(loss="mse", metrics=["mae", keras.metrics.MeanAbsoluteError()])
+        return model
+
+    reg = KerasRegressor(build, epochs=2, random_state=0).fit(X, y)
+
+    assert len(reg.history_["mae"]) == 2 == len(reg.history_["mean_absolute_error"])
+
+
+def test_skdl_own_estimators_keep_the_names_given(regression_data):
+    from skdl import MLPRegressor
+
+    X, y = regression_data
+    reg = MLPRegressor(hidden_layer_sizes=(4,), metrics=["mae"], epochs=1, random_state=0).fit(X, y)
+
+    assert "mae" in reg.history_ and "mean_absolute_error" not in reg.history_
