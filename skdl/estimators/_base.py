@@ -38,6 +38,7 @@ class BaseKerasEstimator(BaseEstimator):
     """
 
     _skdl_epoch_callbacks = True
+    _routes = ROUTES  # the routing prefixes this estimator takes (prefix -> what it configures)
     # meta keys that fit also sets as fitted attributes (scikeras' X_dtype_, target_type_, ...)
     _meta_attributes = ()
     # meta keys that shape the graph, for the pool key; None means all of meta
@@ -83,7 +84,7 @@ class BaseKerasEstimator(BaseEstimator):
 
     def set_params(self, **params):
         declared = set(self._get_param_names())
-        extra = {k: v for k, v in params.items() if k not in declared and "__" in k and k.split("__")[0] in ROUTES}
+        extra = {k: v for k, v in params.items() if k not in declared and "__" in k and k.split("__")[0] in self._routes}
         extra.update({k: v for k, v in params.items() if k not in declared and k in self._bare_param_names()})
         for key, value in extra.items():
             setattr(self, key, value)

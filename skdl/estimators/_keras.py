@@ -14,11 +14,12 @@ import functools
 import inspect
 
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils._param_validation import StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._docs import training_params
-from skdl.estimators._routing import route_params
+from skdl.estimators._routing import KERAS_WRAPPER_ROUTES, route_params
 from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin, classifier_tags
 
 
@@ -68,6 +69,8 @@ class _KerasModelMixin:
         "model": [callable, str, None],  # str: a registered architecture name
     }
 
+    _routes = KERAS_WRAPPER_ROUTES  # adds score__ (options of scorer)
+
     # scikeras' fitted attributes, also in meta (wrappers.py _validate_data and the encoders' get_metadata)
     _meta_attributes = ("target_type_", "X_dtype_", "X_shape_", "y_dtype_", "y_ndim_", "n_outputs_expected_")
 
@@ -90,6 +93,11 @@ class _KerasModelMixin:
         for key, values in history.items():  # continued fits: earlier epochs come first
             out.setdefault(aliases.get(key, key), []).extend(values)
         return out
+
+    def _score(self, X, y, sample_weight):
+        # scikeras' score: the class's (or a subclass's) scorer on predict(X), with the score__ options
+        options = route_params(self._all_extra_params(), "score")
+        return self.scorer(y, self.predict(X), sample_weight=sample_weight, **options)
 
     @property
     def initialized_(self):
@@ -292,6 +300,41 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     def __sklearn_tags__(self):
         return classifier_tags(super().__sklearn_tags__())
 
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` against y, computed by :meth:`scorer`.
+
+        As in scikeras, a subclass changes the score by overriding the
+        ``scorer`` static method, and ``score__`` options (e.g.
+        ``score__normalize=False``) are passed to it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return self._score(X, y, sample_weight)
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """The scoring function of :meth:`score`: ``sklearn.metrics.accuracy_score``; override it to change the score.
+
+        Parameters
+        ----------
+        y_true, y_pred : array-like
+        **kwargs : dict
+            ``sample_weight`` and the ``score__`` options.
+
+        Returns
+        -------
+        score : float
+        """
+        return accuracy_score(y_true, y_pred, **kwargs)
+
 
 class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, BaseKerasEstimator):
     __doc__ = (
@@ -380,3 +423,38 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         self.warm_start = warm_start
         self.engine = engine
         self._store_kwargs(kwargs)
+
+    def score(self, X, y, sample_weight=None):
+        """The coefficient of determination R² of ``predict(X)`` against y, computed by :meth:`scorer`.
+
+        As in scikeras, a subclass changes the score by overriding the
+        ``scorer`` static method, and ``score__`` options (e.g.
+        ``score__multioutput="variance_weighted"``) are passed to it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return self._score(X, y, sample_weight)
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """The scoring function of :meth:`score`: ``sklearn.metrics.r2_score``; override it to change the score.
+
+        Parameters
+        ----------
+        y_true, y_pred : array-like
+        **kwargs : dict
+            ``sample_weight`` and the ``score__`` options.
+
+        Returns
+        -------
+        score : float
+        """
+        return r2_score(y_true, y_pred, **kwargs)

@@ -202,7 +202,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         )
     extra = estimator._all_extra_params()
     extra = _checked_names(extra, strict, estimator_name=name, declared=estimator._get_param_names(),
-                           allow_bare=estimator._bare_param_names())
+                           allow_bare=estimator._bare_param_names(), routes=estimator._routes)
     optimizer_options = route_params(extra, "optimizer")
     learning_rate = optimizer_options.pop("learning_rate", estimator.learning_rate)
     schedule = None

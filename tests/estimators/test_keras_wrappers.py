@@ -148,3 +148,33 @@ def test_skdl_own_estimators_keep_the_names_given(regression_data):
     reg = MLPRegressor(hidden_layer_sizes=(4,), metrics=["mae"], epochs=1, random_state=0).fit(X, y)
 
     assert "mae" in reg.history_ and "mean_absolute_error" not in reg.history_
+
+
+# ---------------------------------------------------------------- scorer (C18)
+def test_score_options_reach_the_scorer_with_sample_weight(binary_data, regression_data):
+    X, y = binary_data
+    clf = KerasClassifier(_build, random_state=0, score__normalize=False).fit(X, y)
+    w = np.where(np.arange(len(y)) % 2, 1.0, 0.0)
+
+    correct = clf.predict(X) == y
+    assert clf.score(X, y) == pytest.approx(correct.sum())
+    assert clf.score(X, y, sample_weight=w) == pytest.approx(correct[w == 1].sum())
+
+    Xr, yr = regression_data
+    Y = np.column_stack([yr, 10 * yr])
+    reg = KerasRegressor(_build, random_state=0).fit(Xr, Y)
+    pred = reg.predict(Xr)
+    from sklearn.metrics import r2_score
+
+    assert reg.score(Xr, Y) == pytest.approx(r2_score(Y, pred))
+    reg.set_params(score__multioutput="variance_weighted")
+    assert reg.score(Xr, Y) == pytest.approx(r2_score(Y, pred, multioutput="variance_weighted"))
+
+
+def test_score_prefix_is_only_for_the_keras_wrappers(binary_data):
+    from skdl import MLPClassifier
+
+    X, y = binary_data
+    with pytest.raises(ValueError, match="score__normalize"):
+        MLPClassifier(hidden_layer_sizes=(4,), score__normalize=False).fit(X, y)
+
