@@ -83,7 +83,7 @@ class BaseKerasEstimator(BaseEstimator):
         return params
 
     def set_params(self, **params):
-        declared = set(self._get_param_names())
+        declared = {k for k in self._get_param_names() if hasattr(self, k)}  # a subclass may not store all
         extra = {k: v for k, v in params.items() if k not in declared and "__" in k and k.split("__")[0] in self._routes}
         extra.update({k: v for k, v in params.items() if k not in declared and k in self._bare_param_names()})
         for key, value in extra.items():

@@ -127,10 +127,19 @@ class _KerasModelMixin:
         return self._fit(X, y, None, {}, continuing=False, epochs=0)
 
     def _get_builder(self):
+        own = getattr(self, "_keras_build_fn", None)  # scikeras' subclassing hook
         if self.model is None:
+            if own is None:
+                raise ValueError(
+                    f"{type(self).__name__} needs the 'model' parameter (a function returning a "
+                    "keras.Model, a registered architecture name, or a keras.Model), or a subclass "
+                    "that implements _keras_build_fn. Got model=None."
+                )
+            return own
+        if own is not None:
             raise ValueError(
-                f"{type(self).__name__} needs the 'model' parameter: a function returning a "
-                "keras.Model, a registered architecture name, or a keras.Model. Got None."
+                f"{type(self).__name__} implements _keras_build_fn, so it cannot take the 'model' "
+                f"parameter as well; got model={self.model!r}. Remove one of them."
             )
         if isinstance(self.model, str):
             from skdl.architectures import get_architecture
@@ -138,8 +147,41 @@ class _KerasModelMixin:
             return get_architecture(self.model)
         return self.model
 
+    @classmethod
+    def _get_param_names(cls):
+        # scikeras' subclasses take their own parameters and pass the rest on with
+        # ``__init__(self, hidden=..., **kwargs)``: the parameters are those of every
+        # __init__ up the class tree that passes **kwargs on, not only the subclass's
+        names = []
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None:
+                continue
+            if not issubclass(klass, BaseKerasEstimator):
+                break
+            params = inspect.signature(init).parameters.values()
+            names += [p.name for p in params if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+                      and p.name not in names]
+            if not any(p.kind == p.VAR_KEYWORD for p in params):
+                break
+        return sorted(names)
+
+    def get_params(self, deep=True):
+        out = {}
+        for key in self._get_param_names():
+            if not hasattr(self, key):
+                # an __init__ argument that a subclass never stores (the scikeras MLP
+                # tutorial's ``optimizer__learning_rate=0.001``) is no parameter, as in scikeras
+                continue
+            value = getattr(self, key)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{key}__{k}", v) for k, v in value.get_params().items())
+            out[key] = value
+        out.update(self._all_extra_params())
+        return out
+
     def _builder_signature(self):
-        model = self.model
+        model = self._builder_or_none()
         if isinstance(model, str):
             from skdl.architectures import get_architecture
 
@@ -153,6 +195,11 @@ class _KerasModelMixin:
             return inspect.signature(model).parameters
         except (TypeError, ValueError):
             return {}
+
+    def _builder_or_none(self):
+        if self.model is None:
+            return getattr(self, "_keras_build_fn", None)
+        return self.model
 
     def _bare_param_names(self):
         reserved = {"meta", "compile_kwargs", "params"}

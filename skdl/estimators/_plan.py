@@ -169,9 +169,15 @@ class FitPlan:
         if meta_keys is not None:
             # skdl's own builders only read these; label values never shape their graph
             shape_meta = {k: shape_meta[k] for k in meta_keys if k in shape_meta}
+        builder = self.builder
+        if inspect.ismethod(builder):
+            # a subclass's _keras_build_fn reads the estimator's parameters (self.hidden): key on
+            # them, and never on the estimator itself (the pool would keep it alive)
+            est = builder.__self__
+            builder = (type(est), builder.__func__, est.get_params(deep=False))
         try:
             return freeze((
-                estimator_type.__qualname__, self.builder, self.builder_params, shape_meta, self.loss,
+                estimator_type.__qualname__, builder, self.builder_params, shape_meta, self.loss,
                 self.loss_options, list(self.metrics), opt_sig, self.compile_options,
                 keras.backend.backend(), keras.backend.floatx(),
             ))

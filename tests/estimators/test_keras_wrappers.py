@@ -178,3 +178,44 @@ def test_score_prefix_is_only_for_the_keras_wrappers(binary_data):
     with pytest.raises(ValueError, match="score__normalize"):
         MLPClassifier(hidden_layer_sizes=(4,), score__normalize=False).fit(X, y)
 
+
+# ------------------------------------------------------------ subclassing (C17)
+class _Sub(KerasClassifier):
+    def __init__(self, hidden=4, optimizer__learning_rate=0.01, **kwargs):  # the second is never stored
+        super().__init__(**kwargs)
+        self.hidden = hidden
+
+    def _keras_build_fn(self, meta):
+        return keras.Sequential([
+            keras.Input(meta["input_shape_"]),
+            keras.layers.Dense(self.hidden, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+
+
+def test_subclass_networks_are_pooled_by_their_parameters_and_the_estimator_is_freed(binary_data):
+    import gc
+    import weakref
+
+    X, y = binary_data
+    first = _Sub(hidden=2, random_state=0).fit(X, y)
+    ref = weakref.ref(first)
+    del first
+    gc.collect()
+    assert ref() is None  # the pooled network does not keep its estimator alive
+
+    second = _Sub(hidden=3, random_state=0).fit(X, y)  # must not reuse the hidden=2 network
+    assert [layer.units for layer in second.model_.layers] == [3, 1]
+
+
+def test_subclass_parameter_never_stored_can_still_be_set(binary_data):
+    X, y = binary_data
+    clf = _Sub(epochs=2)
+    assert "optimizer__learning_rate" not in clf.get_params()
+
+    clf.set_params(optimizer__learning_rate=0.05, hidden=2)
+
+    assert clf.get_params()["optimizer__learning_rate"] == 0.05
+    clf.fit(X, y)
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.05)
+    assert [layer.units for layer in clf.model_.layers] == [2, 1]
