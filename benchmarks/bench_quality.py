@@ -276,6 +276,7 @@ def cli_worker(name: str, seed: int, extra_flags=(), timeout=7200):
         return {
             "seed": seed, "scoring": scoring, "tune": float(summary["test_scores"][scoring]),
             "cv_score": summary.get("cv_score"), "best_params": summary.get("best_params"),
+            "best_trial": summary.get("best_trial"),
             "epochs_trained": summary.get("epochs_trained"),
             "trials": search.get("counts"), "search_s": search.get("seconds"), "tune_s": tune_s,
             "n_train": int(len(y_train)), "n_test": int(len(y_test)),

@@ -53,6 +53,29 @@ def select_backend() -> str | None:
     return None
 
 
+def use_jax_compilation_cache() -> str | None:
+    """On JAX, keep compiled programs in a user cache directory across runs.
+
+    A search compiles one program per new architecture (seconds each on JAX);
+    resuming a study, or running the same command again, meets the same
+    architectures, which the persistent cache then loads instead of compiling.
+    ``$XDG_CACHE_HOME/skdl/jax`` (default ``~/.cache/skdl/jax``); a
+    ``JAX_COMPILATION_CACHE_DIR`` the user set is honoured (empty disables it).
+    Only before JAX is imported, and only for the CLI, which owns its process.
+    Returns the directory used, or None.
+    """
+    if os.environ.get("KERAS_BACKEND") != "jax" or "jax" in sys.modules:
+        return None
+    if "JAX_COMPILATION_CACHE_DIR" in os.environ:
+        return os.environ["JAX_COMPILATION_CACHE_DIR"] or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "skdl", "jax")
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = path
+    # the default threshold (1 s) would skip most of a small network's programs
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0.1")
+    return path
+
+
 # Notices whose first characters are not absl's "I0000 " prefix.
 _NOTICE_STARTS = ("WARNING: All log messages", "To enable the following")
 
@@ -224,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     args.argv = argv
     args.requested_backend = select_backend()
+    use_jax_compilation_cache()
     prog = f"skdl {args.command}"
     module_name, _, func_name = args.handler.partition(":")
     with warnings.catch_warnings():

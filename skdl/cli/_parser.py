@@ -170,15 +170,16 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
         "--epochs",
         type=positive_int,
         metavar="N",
-        help="maximum epochs per fit (default: 30 for tune, 100 for train); "
-        "training also stops once the loss stops improving (--patience)",
+        help="maximum epochs per fit (default: 200, the estimators' own); training "
+        "also stops once the loss stops improving (--patience)",
     )
     group.add_argument(
         "--patience",
         type=positive_int,
-        default=5,
+        default=10,
         metavar="N",
-        help="epochs without improvement of the training loss before a fit stops",
+        help="epochs without improvement of the training loss (of the validation loss "
+        "when a trial uses early stopping) before a fit stops",
     )
     group.add_argument(
         "--set",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import time
@@ -28,12 +29,22 @@ from skdl.cli._run import (
     write_report,
 )
 
-DEFAULT_EPOCHS = 30
+DEFAULT_EPOCHS = 200  # the estimators' own: trial 0 is the untuned network
 FINGERPRINT = "skdl_cli"
 # Median pruning on the first fold's per-epoch score: the first trials always
-# finish, and no trial is judged on its first epochs (noisy on small data).
-PRUNER_STARTUP_TRIALS = 3
-PRUNER_WARMUP_EPOCHS = 3
+# finish, and no trial is judged on its first epochs or on a handful of rows
+# (on small data a slow starter looked bad and was cut; issue 13).
+PRUNER_STARTUP_TRIALS = 5
+PRUNER_WARMUP_EPOCHS = 10
+PRUNER_MIN_ROWS = 50
+# Early stopping, when searched, holds out enough rows of a fold's training part
+# for a meaningful validation score (the estimators need 30).
+MIN_VALIDATION_ROWS = 30
+
+
+def validation_fraction(n_fit: int) -> float:
+    """The smallest fraction >= 0.1 that holds out 30 rows of ``n_fit``, at most 0.25."""
+    return min(0.25, max(0.1, math.ceil(100 * MIN_VALIDATION_ROWS / max(n_fit, 1)) / 100))
 
 
 def default_storage(out: Path) -> str:
@@ -138,7 +149,11 @@ def run(args) -> int:
     optuna.logging.set_verbosity(optuna.logging.INFO if args.verbose >= 2 else optuna.logging.WARNING)
     out = run_.out
     storage_url = args.storage or default_storage(out)
-    space = search_space(run_.pipeline, run_.kind, run_.fixed)
+    n_fit = len(run_.y_train) * (args.cv - 1) // args.cv  # rows a trial's fold trains on
+    vf_key = f"{STEP}__validation_fraction"
+    if vf_key in run_.pipeline.get_params() and vf_key not in run_.fixed:
+        run_.pipeline.set_params(**{vf_key: validation_fraction(n_fit)})
+    space = search_space(run_.pipeline, run_.kind, run_.fixed, n_samples=n_fit)
     if not space:
         raise CLIError("nothing to search: --set fixes every hyperparameter of the search space; "
                        "use 'skdl train' instead.")
@@ -169,11 +184,14 @@ def run(args) -> int:
     heartbeat = args.heartbeat
     if heartbeat is None and str(storage_url).startswith(("postgresql", "mysql")):
         heartbeat = 60  # servers shared across machines: lost workers must free their trials
+    # fold 0's test part is what the pruner sees: too few rows make it a coin toss
+    prune = len(run_.y_train) // args.cv >= PRUNER_MIN_ROWS
+    pruner = (optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS,
+                                          n_warmup_steps=PRUNER_WARMUP_EPOCHS)
+              if prune else optuna.pruners.NopPruner())
     search = OptunaSearchCV(
         run_.pipeline, space, n_trials=args.trials, timeout=args.timeout, cv=splitter,
-        scoring=run_.scoring, refit=False,
-        pruner=optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS,
-                                           n_warmup_steps=PRUNER_WARMUP_EPOCHS),
+        scoring=run_.scoring, refit=False, pruner=pruner,
         storage=storage_url, study_name=args.study, load_if_exists=True,
         n_jobs=args.workers, random_state=args.seed + n_all, verbose=verbose,
         error_score=np.nan, heartbeat_interval=heartbeat,
@@ -185,8 +203,9 @@ def run(args) -> int:
         "timeout": args.timeout, "cv": args.cv, "workers": args.workers,
         "heartbeat": heartbeat,
         "space": sorted(strip_prefix(space)),
-        "pruner": f"MedianPruner(n_startup_trials={PRUNER_STARTUP_TRIALS}, "
-                  f"n_warmup_steps={PRUNER_WARMUP_EPOCHS})",
+        "pruner": (f"MedianPruner(n_startup_trials={PRUNER_STARTUP_TRIALS}, "
+                   f"n_warmup_steps={PRUNER_WARMUP_EPOCHS})" if prune else
+                   f"none (fewer than {PRUNER_MIN_ROWS} rows per fold)"),
     }
     t0 = time.time()
     interrupted = False

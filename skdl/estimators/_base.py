@@ -19,13 +19,33 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skdl.estimators._data import fit_rng, input_dtype, sample_weights, split_fit_params, split_validation
+from skdl.estimators._data import (
+    fit_rng,
+    input_dtype,
+    resolve_batch_size,
+    sample_weights,
+    split_fit_params,
+    split_last_rows,
+    split_validation,
+)
 from skdl.estimators._persistence import assign_weights, network_state
 from skdl.estimators._plan import call_builder, make_plan
-from skdl.estimators._routing import ROUTES
+from skdl.estimators._routing import ROUTES, route_params
 from skdl.training import callbacks as cbs
 from skdl.training import make_network, own_network, release_network, runtime
 from skdl.training.loop import EpochData, run_epochs
+from skdl.utils import did_you_mean
+
+
+#: ``keras.Model.predict`` keywords that ``predict__`` options and ``predict(X, **kwargs)`` may give
+PREDICT_KEYWORDS = ("batch_size", "callbacks", "steps", "verbose")
+_PREDICT_HOOKS = ("on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end")
+
+
+def _has_predict_hook(callback) -> bool:
+    """Whether a Keras callback overrides a predict hook (only model.predict calls them)."""
+    base = runtime.get_keras().callbacks.Callback
+    return any(getattr(type(callback), h, None) is not getattr(base, h) for h in _PREDICT_HOOKS)
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -58,7 +78,7 @@ class BaseKerasEstimator(BaseEstimator):
         "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "min_delta": [Interval(numbers.Real, 0, None, closed="left")],
         "monitor": [str, None],
-        "callbacks": [list, tuple, None],
+        "callbacks": [list, tuple, dict, type, HasMethods(["on_epoch_end"]), None],
         "checkpoint": [str, os.PathLike, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -179,7 +199,10 @@ class BaseKerasEstimator(BaseEstimator):
         **fit_params : dict
             ``callbacks`` (extra per-epoch callbacks for this fit),
             ``eval_set=(X_eval, y_eval)`` (monitored every epoch, never used for
-            early stopping), and ``fit__``-routed options.
+            early stopping), ``fit__``-routed options and ``keras.Model.fit``
+            keywords (``epochs``, ``batch_size``, ``shuffle``, ``verbose``,
+            ``validation_split``, ``validation_batch_size``, ... as in scikeras;
+            they win over the ``fit__`` options and the parameters).
 
         Returns
         -------
@@ -187,7 +210,7 @@ class BaseKerasEstimator(BaseEstimator):
             The fitted estimator.
         """
         continuing = self.warm_start and hasattr(self, "model_")
-        return self._fit(X, y, sample_weight, fit_params, continuing=continuing, epochs=self.epochs)
+        return self._fit(X, y, sample_weight, fit_params, continuing=continuing, epochs=None)
 
     def partial_fit(self, X, y, sample_weight=None, **fit_params):
         """Train for one epoch, continuing from the current weights if fitted.
@@ -196,6 +219,12 @@ class BaseKerasEstimator(BaseEstimator):
         -------
         self : object
         """
+        for key in ("epochs", "initial_epoch"):
+            if key in fit_params:
+                raise TypeError(
+                    f"{type(self).__name__}.partial_fit got {key}={fit_params[key]!r}, but partial_fit always "
+                    "trains for 1 epoch, from the current one; call fit for more epochs."
+                )
         continuing = hasattr(self, "model_")
         return self._fit(X, y, sample_weight, fit_params, continuing=continuing, epochs=1)
 
@@ -212,22 +241,32 @@ class BaseKerasEstimator(BaseEstimator):
         y_enc = target.transform(target.check_continuation(y) if continuing else y)
         sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc, self._class_weight()))
         plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params=routed_fit)
+        if epochs is None:  # fit(epochs=) > fit__epochs > epochs, as in scikeras; 0: initialize()
+            epochs = plan.epochs or self.epochs
         meta = self._meta_ if continuing else self._meta(X, target, X_dtype)
         if not continuing:  # before the builder runs: a subclass's _keras_build_fn may read them
             self.__dict__.update({k: meta[k] for k in self._meta_attributes})
         rng = fit_rng(self.random_state, getattr(self, "n_iter_", 0) if continuing else 0)
+        owner = type(self).__name__
         train_idx, val_idx = np.arange(len(X)), None
-        if self.early_stopping:
-            train_idx, val_idx = split_validation(type(self).__name__, len(X), self.validation_fraction,
+        if plan.validation_split:  # Keras' rule (the last rows); early stopping then watches them too
+            train_idx, val_idx = split_last_rows(owner, len(X), plan.validation_split)
+        elif self.early_stopping:
+            train_idx, val_idx = split_validation(owner, len(X), self.validation_fraction,
                                                   target.stratify(y_enc), rng)
+        batch_size = resolve_batch_size(plan.batch_size, len(train_idx), owner=owner)
+        val_batch_size = None if val_idx is None else resolve_batch_size(
+            plan.batch_size if plan.validation_batch_size is None else plan.validation_batch_size, len(val_idx),
+            owner=owner, name="validation_batch_size")
         eval_data = None  # everything that can fail is checked before a network is taken
         if eval_set is not None:
             Xe = self._validate_X(eval_set[0], reset=False)
             eval_data = (Xe, target.transform(eval_set[1]), np.ones(len(Xe), np.float32))
         data = EpochData(X, y_enc, sw, train_idx, shuffle=plan.shuffle, eval_set=eval_data,
-                         validation=None if val_idx is None else (X[val_idx], y_enc[val_idx], sw[val_idx]))
+                         validation=None if val_idx is None else (X[val_idx], y_enc[val_idx], sw[val_idx]),
+                         validation_batch_size=val_batch_size)
         keras = runtime.get_keras()
-        user = [*extra_callbacks, *plan.callbacks]
+        user = [*extra_callbacks, *plan.callbacks, *plan.fit_callbacks]
         callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, continuing, keras)
         history = {k: list(v) for k, v in getattr(self, "history_", {}).items()} if continuing else None
         try:
@@ -243,7 +282,7 @@ class BaseKerasEstimator(BaseEstimator):
                     self._network.set_learning_rate(rate)
                     self._network.end()
             else:
-                run = run_epochs(self._network, data, epochs=epochs, batch_size=self.batch_size, rng=rng,
+                run = run_epochs(self._network, data, epochs=epochs, batch_size=batch_size, rng=rng,
                                  callbacks=callbacks, history=history,
                                  learning_rate=plan.start_rate(self._network.model)
                                  if not continuing or plan.learning_rate is not None else None)
@@ -256,6 +295,9 @@ class BaseKerasEstimator(BaseEstimator):
         self._adopt_target(target)
         self.model_ = self._network.model
         self._meta_ = meta
+        # predict calls the Keras callbacks of `callbacks` and predict__callbacks (scikeras)
+        self._predict_callbacks = [cb for cb in (*plan.callbacks, *plan.predict_callbacks)
+                                   if isinstance(cb, keras.callbacks.Callback)]
         if run is None:  # initialize(): built, not trained (no history of an earlier fit)
             for attr in ("history_", "n_iter_", "best_epoch_"):
                 self.__dict__.pop(attr, None)
@@ -289,7 +331,7 @@ class BaseKerasEstimator(BaseEstimator):
                 out.append(cbs.KerasCallback(cb))
             else:
                 out.append(cbs.EpochHook(cb))
-        if self.verbose:
+        if plan.verbose:
             out.append(cbs.EpochLogger(epochs + getattr(self, "n_iter_", 0) * continuing))
         if self.patience is not None and epochs > 1 and not continuing:
             out.append(cbs.ConvergenceCheck(owner, monitor, epochs))
@@ -300,12 +342,18 @@ class BaseKerasEstimator(BaseEstimator):
     def _new_network(self, plan, meta, target, sample, seed, keras_callbacks):
         """Take a network from the pool (re-initialised) or build one; this estimator owns it."""
         self._release_network()
+        engine = self.engine
+        if plan.run_eagerly:  # the compiled engine traces the train step: eager needs model.fit
+            if engine == "compiled":
+                raise ValueError(f"{type(self).__name__} got run_eagerly=True and engine='compiled'; "
+                                 "eager execution needs engine='keras' or 'auto'.")
+            engine = "keras"
         with runtime.seeded(seed):
             net = make_network(
                 lambda: plan.build_model(meta, self._builder_caller(plan), target.check_output),
                 sample,
                 key=plan.pool_key(meta, type(self), self._pool_meta_keys),
-                engine=self.engine,
+                engine=engine,
                 keras_callbacks=keras_callbacks,
                 fit_kwargs=plan.fit_options,
             )
@@ -322,13 +370,46 @@ class BaseKerasEstimator(BaseEstimator):
         return len(getattr(self, "history_", {}).get("loss", ()))
 
     # ------------------------------------------------------------- inference
-    def _forward(self, X):
+    def _forward(self, X, **predict_kwargs):
+        """The network's outputs for X.
+
+        ``model.predict`` runs them (with ``batch_size``, ``predict__`` options
+        and ``predict(X, **kwargs)``, and the Keras callbacks of ``callbacks``
+        and ``predict__callbacks``) when such options are given or a callback
+        has a predict hook, as in scikeras; else the engine's own prediction,
+        which gives the same outputs faster.
+        """
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
         net = self.__dict__.get("_network")
         if net is None:
             raise RuntimeError("the estimator's network is missing; refit or reload it")
-        return np.asarray(net.predict(X), dtype=np.float64)
+        options = self._predict_options(predict_kwargs)
+        callbacks = options.pop("callbacks", None)
+        callbacks = list(self.__dict__.get("_predict_callbacks", ())) if callbacks is None else list(callbacks)
+        if options or any(_has_predict_hook(cb) for cb in callbacks):
+            batch_size = resolve_batch_size(options.pop("batch_size", self.batch_size), len(X),
+                                            owner=type(self).__name__)
+            net.sync()
+            out = self.model_.predict(X, batch_size=batch_size, callbacks=callbacks,
+                                      verbose=options.pop("verbose", 0), **options)
+        else:
+            out = net.predict(X)
+        return np.asarray(out, dtype=np.float64)
+
+    def _predict_options(self, predict_kwargs):
+        """``predict__`` options (read now, so set_params after fit counts) updated with the call's."""
+        options = {k: v for k, v in route_params(self._all_extra_params(), "predict").items()
+                   if not k.startswith("callbacks")}
+        options.update(predict_kwargs)
+        unknown = sorted(set(options) - set(PREDICT_KEYWORDS))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} got the prediction option(s) {unknown} (predict__ or a predict "
+                f"keyword); model.predict takes {', '.join(PREDICT_KEYWORDS)}."
+                f"{did_you_mean(unknown[0], PREDICT_KEYWORDS)}"
+            )
+        return options
 
     # ------------------------------------------------------------ persistence
     def __getstate__(self):

@@ -280,7 +280,7 @@ _CNN_DOC = """
         to the builder only when set, and setting one the builder does not
         accept raises ``ValueError``. Other builder keywords are routed:
         ``model__blocks=(1, 1)``, ``model__kernel_initializer="he_normal"``.
-""" + training_params(epochs="50", loss_default="{loss_default}", augmentation=True).replace("    callbacks : list", "{target_param}    callbacks : list") + """
+""" + training_params(epochs="50", loss_default="{loss_default}", augmentation=True).replace("    callbacks : callback", "{target_param}    callbacks : callback") + """
     Attributes
     ----------
 {target_attrs}    input_shape_ : tuple of int

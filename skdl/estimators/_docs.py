@@ -13,7 +13,8 @@ __all__ = ["training_params"]
 
 
 def training_params(*, optimizer="adam", optimizer_doc=None, learning_rate="0.001", epochs, patience="10",
-                    loss_default="None", augmentation=False) -> str:
+                    loss_default="None", augmentation=False,
+                    callback_copy="copied per fit (fits never share state)") -> str:
     """The numpydoc entries from ``optimizer`` to ``**kwargs`` (a ``str.format`` template).
 
     Parameters
@@ -24,6 +25,8 @@ def training_params(*, optimizer="adam", optimizer_doc=None, learning_rate="0.00
         Replaces the optimizer's description.
     augmentation : bool, default=False
         Mention augmentation among what ``random_state`` seeds.
+    callback_copy : str
+        What happens to callback instances.
     """
     optimizer_doc = optimizer_doc or (
         "Any Keras optimizer by name (adam, sgd, rmsprop, adadelta, adagrad,\n"
@@ -66,12 +69,14 @@ def training_params(*, optimizer="adam", optimizer_doc=None, learning_rate="0.00
         {{loss_doc}}
     metrics : list, default=None
         Compiled metrics logged per epoch ({{metrics_doc}}).
-    callbacks : list, default=None
+    callbacks : callback, list or dict, default=None
         Keras callbacks, skdl callbacks (:mod:`skdl.training.callbacks`) or
-        objects with ``on_epoch_end(epoch, logs)``; instances are copied per
-        fit, classes are built with their routed options
-        (``callbacks__<name>__<param>``, or ``callbacks__<param>`` for every
-        class that takes it).
+        objects with ``on_epoch_end(epoch, logs)``: one, a list or a dict of
+        them. Instances are {callback_copy}, classes are built with
+        their routed options (``callbacks__<name, key or position>__<param>``,
+        ``callbacks__<param>`` for every class that takes it, ``callbacks__0``
+        for a positional argument). Keras callbacks with predict hooks are
+        also called by ``predict``.
     checkpoint : str or path, default=None
         ``.keras`` path where the best model so far is written atomically.
     random_state : int, RandomState instance or None, default=None

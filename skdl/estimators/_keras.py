@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+import numbers
+import warnings
 
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._docs import training_params
@@ -63,10 +65,20 @@ class _KerasModelMixin:
     # scikeras stores any keyword and ignores what no route reads: code written for it
     # must run, so such names get a warning here (an error in skdl's own estimators)
     _unknown_routed_names = "warn"
+    # callback instances are the ones called (scikeras): a callback keeps what it recorded
+    _callback_instances = "as_given"
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
         "model": [callable, str, None],  # str: a registered architecture name
+        "build_fn": [callable, str, None],
+        # scikeras: None is Keras' default of 32, -1 all rows in one batch
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), Options(numbers.Integral, {-1}), None],
+        "validation_batch_size": [Interval(numbers.Integral, 1, None, closed="left"),
+                                  Options(numbers.Integral, {-1}), None],
+        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+        "shuffle": ["boolean"],
+        "run_eagerly": ["boolean"],
     }
 
     _routes = KERAS_WRAPPER_ROUTES  # adds score__ (options of scorer)
@@ -126,9 +138,29 @@ class _KerasModelMixin:
         """
         return self._fit(X, y, None, {}, continuing=False, epochs=0)
 
+    def _model_param(self):
+        """``model``, or ``build_fn`` (scikeras' deprecated alias) when ``model`` is None."""
+        return self.build_fn if self.model is None else self.model
+
     def _get_builder(self):
+        model = self._model_param()
+        if self.model is None and self.build_fn is not None:
+            # scikeras' warning, category and all (a UserWarning)
+            warnings.warn(
+                "``build_fn`` will be renamed to ``model`` in a future release, at which point use of "
+                "``build_fn`` will raise an Error instead.",
+                UserWarning,
+                stacklevel=5,
+            )
+        elif self.model is not None and self.build_fn is not None:
+            warnings.warn(
+                f"{type(self).__name__} got both model= and build_fn= (its deprecated alias); "
+                "build_fn is ignored.",
+                UserWarning,
+                stacklevel=5,
+            )
         own = getattr(self, "_keras_build_fn", None)  # scikeras' subclassing hook
-        if self.model is None:
+        if model is None:
             if own is None:
                 raise ValueError(
                     f"{type(self).__name__} needs the 'model' parameter (a function returning a "
@@ -139,13 +171,13 @@ class _KerasModelMixin:
         if own is not None:
             raise ValueError(
                 f"{type(self).__name__} implements _keras_build_fn, so it cannot take the 'model' "
-                f"parameter as well; got model={self.model!r}. Remove one of them."
+                f"parameter as well; got model={model!r}. Remove one of them."
             )
-        if isinstance(self.model, str):
+        if isinstance(model, str):
             from skdl.architectures import get_architecture
 
-            return get_architecture(self.model)
-        return self.model
+            return get_architecture(model)
+        return model
 
     @classmethod
     def _get_param_names(cls):
@@ -197,9 +229,8 @@ class _KerasModelMixin:
             return {}
 
     def _builder_or_none(self):
-        if self.model is None:
-            return getattr(self, "_keras_build_fn", None)
-        return self.model
+        model = self._model_param()
+        return getattr(self, "_keras_build_fn", None) if model is None else model
 
     def _bare_param_names(self):
         reserved = {"meta", "compile_kwargs", "params"}
@@ -224,10 +255,29 @@ _KERAS_DOC_PARAMS = """
         ``n_outputs_expected_``), ``compile_kwargs`` and ``params``. A
         registered architecture name is looked up with
         :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
+    build_fn : callable, str or keras.Model, default=None
+        Deprecated alias of ``model`` (keras.wrappers' name), used when
+        ``model`` is None, with scikeras' warning.
+    validation_split : float, default=0.0
+        Share of the rows held out for validation (``val_…`` in ``history_``):
+        the last rows, as ``keras.Model.fit`` splits them. With early stopping
+        these are the rows it watches (``validation_fraction`` is then unused).
+    validation_batch_size : int or None, default=None
+        Rows per validation batch (None: ``batch_size``; -1: all).
+    shuffle : bool, default=True
+        Shuffle the training rows every epoch.
+    run_eagerly : bool, default=False
+        Compile with ``run_eagerly=True`` and train through ``model.fit``.
 """ + training_params(
     optimizer="rmsprop", learning_rate="None", epochs="1", patience="None",
     optimizer_doc="Used when the estimator compiles the model (any Keras optimizer by name,\n"
     "        class or instance; options routed as ``optimizer__…``).",
+    callback_copy="used as given (as in scikeras: a callback keeps what it records)",
+).replace(
+    "    batch_size : int, default=32\n",
+    "    batch_size : int or None, default=None\n"
+    "        Rows per batch in fit and predict (``fit__batch_size``/``predict__batch_size``\n"
+    "        for one of them): None is Keras' default of 32, -1 all rows in one batch.\n",
 ).format(
     loss_doc="``None`` keeps the loss of a model the builder compiled, else picks one\n"
     "        from the target (see the estimator guide).",
@@ -301,12 +351,17 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         self,
         model=None,
         *,
+        build_fn=None,
         optimizer="rmsprop",
         learning_rate=None,
         loss=None,
         metrics=None,
-        batch_size=32,
+        batch_size=None,
+        validation_batch_size=None,
         epochs=1,
+        validation_split=0.0,
+        shuffle=True,
+        run_eagerly=False,
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,
@@ -323,12 +378,17 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         **kwargs,
     ):
         self.model = model
+        self.build_fn = build_fn
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
         self.metrics = metrics
         self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
         self.epochs = epochs
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
         self.lr_schedule = lr_schedule
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
@@ -428,12 +488,17 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         self,
         model=None,
         *,
+        build_fn=None,
         optimizer="rmsprop",
         learning_rate=None,
         loss=None,
         metrics=None,
-        batch_size=32,
+        batch_size=None,
+        validation_batch_size=None,
         epochs=1,
+        validation_split=0.0,
+        shuffle=True,
+        run_eagerly=False,
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,
@@ -450,12 +515,17 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         **kwargs,
     ):
         self.model = model
+        self.build_fn = build_fn
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
         self.metrics = metrics
         self.batch_size = batch_size
+        self.validation_batch_size = validation_batch_size
         self.epochs = epochs
+        self.validation_split = validation_split
+        self.shuffle = shuffle
+        self.run_eagerly = run_eagerly
         self.lr_schedule = lr_schedule
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction

@@ -56,7 +56,7 @@ def _versions():
 
 def network_state(estimator, state):
     """``state`` (a copy of the estimator's ``__dict__``) made picklable: weights as arrays, no network."""
-    for private in ("_finalizer",):
+    for private in ("_finalizer", "_predict_callbacks"):
         state.pop(private, None)
     net = state.pop("_network", None)
     if "model_" in state and net is not None:

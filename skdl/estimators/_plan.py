@@ -62,7 +62,24 @@ class FitPlan:
     schedule : EpochSchedule or None
         A fresh epoch-level schedule for this fit.
     callbacks : tuple
-        Fresh callback objects for this fit (classes built with their routed options).
+        This fit's callback objects (classes built with their routed options),
+        called in fit and, for Keras callbacks, in predict too.
+    predict_options : dict
+        ``predict__`` options for ``model.predict`` (without callbacks).
+    batch_size : int or None
+        Rows per training batch as given (``fit__batch_size`` or
+        ``fit(batch_size=...)`` over the parameter); None is Keras' 32, -1 all rows.
+    epochs : int or None
+        ``fit__epochs`` / ``fit(epochs=...)``; None means the ``epochs`` parameter.
+    validation_split : float
+        Share of the rows, the last ones as in Keras, held out for validation.
+    validation_batch_size : int or None
+        Rows per validation batch (None: ``batch_size``).
+    verbose : int or bool
+    run_eagerly : bool
+        Compile with ``run_eagerly=True`` and train through ``model.fit``.
+    fit_callbacks, predict_callbacks : tuple
+        ``fit__callbacks`` (fit only) and ``predict__callbacks`` (predict only).
     """
 
     owner: str
@@ -82,6 +99,14 @@ class FitPlan:
     predict_options: dict = field(default_factory=dict)
     loss_given: bool = False
     default_learning_rate: float | None = None
+    batch_size: Any = None
+    epochs: int | None = None
+    validation_split: float = 0.0
+    validation_batch_size: Any = None
+    verbose: Any = 0
+    run_eagerly: bool = False
+    fit_callbacks: tuple = ()
+    predict_callbacks: tuple = ()
 
     # ------------------------------------------------------------- building
     def make_optimizer(self):
@@ -231,8 +256,32 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
                 )
 
     fit_options = {**route_params(extra, "fit"), **fit_params}
-    shuffle = fit_options.pop("shuffle", True)
+    # what the epoch loop itself does is taken out of the model.fit options (one
+    # value each, a fit keyword over fit__ over the parameter, as in scikeras)
+    shuffle = fit_options.pop("shuffle", getattr(estimator, "shuffle", True))
+    batch_size = fit_options.pop("batch_size", estimator.batch_size)
+    epochs = fit_options.pop("epochs", None)
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1):
+        raise ValueError(f"The 'epochs' fit option of {name} must be an int >= 1. Got {epochs!r} instead.")
+    validation_split = fit_options.pop("validation_split", getattr(estimator, "validation_split", 0.0))
+    validation_batch_size = fit_options.pop("validation_batch_size", getattr(estimator, "validation_batch_size", None))
+    verbose = fit_options.pop("verbose", estimator.verbose)
+    for owned, instead in (("initial_epoch", "warm_start=True or partial_fit"),
+                           ("sample_weight", "fit(X, y, sample_weight=...)")):
+        if owned in fit_options:
+            raise TypeError(
+                f"{name}.fit sets the model.fit keyword {owned!r} itself; use {instead} instead."
+            )
+    copy_instances = getattr(estimator, "_callback_instances", "copy") == "copy"
+    fit_cbs = _routed_callbacks(fit_options, "fit__callbacks", owner=name, strict=strict, copy_instances=copy_instances)
+    predict_options = route_params(extra, "predict")
+    predict_cbs = _routed_callbacks(predict_options, "predict__callbacks", owner=name, strict=strict,
+                                    copy_instances=copy_instances)
     metrics = estimator._metrics_to_compile(tuple(default_metrics if estimator.metrics is None else estimator.metrics))
+    run_eagerly = bool(getattr(estimator, "run_eagerly", False))
+    compile_options = route_params(extra, "compile")
+    if run_eagerly:
+        compile_options["run_eagerly"] = True
     plan = FitPlan(
         owner=name,
         builder=estimator._get_builder(),
@@ -242,18 +291,34 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         learning_rate=learning_rate,
         loss=loss,
         loss_options=route_params(extra, "loss"),
-        compile_options=route_params(extra, "compile"),
+        compile_options=compile_options,
         metrics=metrics,
         fit_options=fit_options,
         shuffle=shuffle,
         schedule=schedule,
         callbacks=tuple(resolve_callbacks(estimator.callbacks, route_params(extra, "callbacks"), owner=name,
-                                          strict=strict)),
-        predict_options=route_params(extra, "predict"),
+                                          strict=strict, copy_instances=copy_instances)),
+        predict_options=predict_options,
         loss_given=estimator.loss is not None,
         default_learning_rate=_default_learning_rate(estimator.optimizer) if learning_rate is None else None,
+        batch_size=batch_size,
+        epochs=epochs,
+        validation_split=validation_split,
+        validation_batch_size=validation_batch_size,
+        verbose=verbose,
+        run_eagerly=run_eagerly,
+        fit_callbacks=tuple(fit_cbs),
+        predict_callbacks=tuple(predict_cbs),
     )
     return plan
+
+
+def _routed_callbacks(options: dict, label: str, **kwargs) -> list:
+    """Take ``callbacks`` and ``callbacks__…`` out of routed ``options`` (``fit__``/``predict__``)
+    and resolve them; ``label`` names them in messages."""
+    given = options.pop("callbacks", None)
+    cb_options = {k[len("callbacks__"):]: options.pop(k) for k in [k for k in options if k.startswith("callbacks__")]}
+    return resolve_callbacks(given, cb_options, param=label, **kwargs)
 
 
 def _checked_names(extra: dict, strict: bool, **kwargs) -> dict:
@@ -273,70 +338,179 @@ def _checked_names(extra: dict, strict: bool, **kwargs) -> dict:
     return kept
 
 
-def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator", strict: bool = True) -> list:
-    """Fresh callback objects for one fit, with ``callbacks__`` options routed to them.
+_CALLBACK_FORMS = (
+    "a callback, a list of callbacks (or of lists of callbacks), or a dict of them; each a "
+    "keras.callbacks.Callback, a skdl callback (skdl.training.callbacks.Callback) or an object with "
+    "on_epoch_end(epoch, logs), as an instance or as a class that is built with its routed options"
+)
+
+
+def _is_callback(item) -> bool:
+    from skdl.training.callbacks import Callback
+
+    if isinstance(item, type):
+        return issubclass(item, Callback) or hasattr(item, "on_epoch_end")
+    return isinstance(item, Callback) or hasattr(item, "on_epoch_end")
+
+
+def _callback_entries(callbacks, *, owner, param):
+    """``(names, items, single)``: every callback with the names that route options to it.
+
+    ``callbacks`` is one callback, a list or tuple (items may be lists), or a
+    dict (its values are used; a value may be a list). ``names[i]`` holds the
+    position (list) or key (dict) and the snake-case class name.
+    """
+    single = False
+    if callbacks is None:
+        pairs = []
+    elif isinstance(callbacks, dict):
+        pairs = [(str(k), v) for k, v in callbacks.items()]
+    elif isinstance(callbacks, (list, tuple)):
+        pairs = [(str(i), v) for i, v in enumerate(callbacks)]
+    else:
+        pairs, single = [("0", callbacks)], True
+    names, items = [], []
+    for key, value in pairs:
+        for item in (value if isinstance(value, (list, tuple)) else [value]):
+            if not _is_callback(item):
+                raise TypeError(
+                    f"If specified, the '{param}' parameter of {owner} must be {_CALLBACK_FORMS}. "
+                    f"Got {item!r} ({type(item).__name__}) in {param}."
+                )
+            names.append((key, callback_name(item)))
+            items.append(item)
+    return names, items, single
+
+
+def resolve_callbacks(callbacks, options: dict, *, owner: str = "The estimator", strict: bool = True,
+                      copy_instances: bool = True, param: str = "callbacks") -> list:
+    """This fit's callback objects, with ``callbacks__`` options routed to them.
 
     Parameters
     ----------
-    callbacks : list, tuple or None
-        Callback instances (deep-copied, so fits never share state) and
-        classes (built with their options).
+    callbacks : callback, list, tuple, dict or None
+        One callback, a list (items may be lists) or a dict (its values are
+        used) of callback instances and classes (built with their options).
     options : dict
         ``callbacks__`` options, prefix removed. ``<name>__<param>`` goes to
-        the callback of that name (its class name in snake_case, e.g.
-        ``early_stopping__patience``) or position (``0__patience``); a bare
-        ``<param>`` goes to every callback class whose constructor takes it.
+        the callback of that name (a dict key, its class name in snake_case,
+        e.g. ``early_stopping__patience``) or position (``0__patience``); a bare
+        ``<param>`` goes to every callback class whose constructor takes it (to
+        the one class when ``callbacks`` is a single class); a bare digit is a
+        positional argument (``callbacks__0=schedule``), and options of a class
+        given as an argument are routed below it (``callbacks__0__coef=0.2``),
+        as in scikeras.
+    owner : str, default="The estimator"
+        Named in messages.
+    strict : bool, default=True
+        Raise for an option no callback takes; else warn and ignore it.
+    copy_instances : bool, default=True
+        Deep-copy instances, so that fits never share state (skdl's own
+        estimators); False uses them as given (KerasClassifier/KerasRegressor,
+        as scikeras: a callback keeps what it recorded).
+    param : str, default="callbacks"
+        The parameter's name in messages (``fit__callbacks``, ...).
 
     Raises
     ------
+    TypeError
+        ``callbacks`` is not one of the forms above.
     ValueError
         An option that no callback takes, a name that matches no callback, or
         options for a callback given as an instance.
     """
-    entries = list(callbacks or ())
-    names = [callback_name(cb) for cb in entries]
-    per_entry: list[dict] = [{} for _ in entries]
-    for key, value in options.items():
-        if not strict:
+    names, entries, single = _callback_entries(callbacks, owner=owner, param=param)
+    if not strict:
+        kept = {}
+        for key, value in options.items():
             try:
-                resolve_callbacks(callbacks, {key: value}, owner=owner)
+                _route_callback_options(names, entries, single, {key: value}, owner=owner, param=param)
             except ValueError as exc:
                 warnings.warn(f"{exc} It is ignored.", SkdlWarning, stacklevel=5)
                 continue
-        head, sep, param = key.partition("__")
-        if sep:
-            targets = [i for i, n in enumerate(names) if n == head or str(i) == head]
+            kept[key] = value
+        options = kept
+    per_entry = _route_callback_options(names, entries, single, options, owner=owner, param=param)
+    out = []
+    for cb, opts in zip(entries, per_entry):
+        if isinstance(cb, type):
+            out.append(_build(cb, opts))
+        else:
+            out.append(copy.deepcopy(cb) if copy_instances else cb)
+    return out
+
+
+def _route_callback_options(names, entries, single, options, *, owner, param) -> list[dict]:
+    """The options of each callback entry (see :func:`resolve_callbacks`); raises ValueError
+    for an option that reaches no callback, before any callback is built."""
+    per_entry: list[dict] = [{} for _ in entries]
+    classes = [i for i, cb in enumerate(entries) if isinstance(cb, type)]
+    for key, value in options.items():
+        head, sep, rest = key.partition("__")
+        if sep and (not single or (head in names[0] and head not in options)):
+            targets = [i for i, n in enumerate(names) if head in n]
             if not targets:
+                known = sorted({n for pair in names for n in pair})
                 raise ValueError(
-                    f"The option 'callbacks__{key}' of {owner} names the callback {head!r}, but "
-                    f"the callbacks are {names or 'none'} (by name or position)."
-                    f"{did_you_mean(head, names)}"
+                    f"The option '{param}__{key}' of {owner} names the callback {head!r}, but "
+                    f"the callbacks are {[n[1] for n in names] or 'none'} (by name, key or position)."
+                    f"{did_you_mean(head, known)}"
                 )
             for i in targets:
-                per_entry[i][param] = value
+                per_entry[i][rest] = value
             continue
-        takers = [i for i, cb in enumerate(entries) if isinstance(cb, type) and _accepts(cb, key)]
+        if sep:  # a single class: options of the class given as its argument `head`
+            per_entry[0][key] = value
+            continue
+        takers = classes if key.isdigit() else [i for i in classes if _accepts(entries[i], key)]
         if not takers:
-            accepted = sorted({p for cb in entries if isinstance(cb, type) for p in _params_of(cb)})
+            accepted = sorted({p for i in classes for p in _params_of(entries[i])})
             raise ValueError(
-                f"The option 'callbacks__{key}' of {owner} is taken by none of the callback classes "
-                f"{[n for n, cb in zip(names, entries) if isinstance(cb, type)] or 'given'}; they take "
-                f"{accepted}.{did_you_mean(key, accepted)}"
+                f"The option '{param}__{key}' of {owner} is taken by none of the callback classes "
+                f"{[names[i][1] for i in classes] or 'given'}; they take {accepted}.{did_you_mean(key, accepted)}"
             )
         for i in takers:
             per_entry[i][key] = value
-    out = []
-    for cb, opts, cb_name in zip(entries, per_entry, names):
-        if isinstance(cb, type):
-            out.append(cb(**opts))
-        elif opts:
+    for cb, opts, (_, cb_name) in zip(entries, per_entry, names):
+        if opts and not isinstance(cb, type):
             raise ValueError(
                 f"The options {sorted(opts)} of {owner} are routed to the callback {cb_name!r}, which "
                 "is given as an instance; pass its class instead, or set them on the instance."
             )
-        else:
-            out.append(copy.deepcopy(cb))
-    return out
+        if opts:
+            _check_arguments(cb, opts, owner=owner, label=f"{param}__")
+    return per_entry
+
+
+def _check_arguments(cls, options: dict, *, owner: str, label: str) -> None:
+    """Raise ValueError for options routed below an argument that is not given or not a class."""
+    direct = {k: v for k, v in options.items() if "__" not in k}
+    for key in options:
+        head = key.partition("__")[0]
+        if "__" in key and head not in direct:
+            raise ValueError(
+                f"The option '{label}{key}' of {owner} routes options to the argument {head!r} of "
+                f"{cls.__name__}, but no '{label}{head}' is given."
+            )
+    for key, value in direct.items():
+        below = route_params(options, key)
+        if below and not isinstance(value, type):
+            raise ValueError(
+                f"The options {sorted(below)} of {owner} are routed to '{label}{key}', which is not a class."
+            )
+        if isinstance(value, type):
+            _check_arguments(value, below, owner=owner, label=f"{label}{key}__")
+
+
+def _build(cls, options: dict):
+    """``cls(*args, **kwargs)`` from checked options: digits are positional, a class given as a
+    value is built with the options routed below its name (scikeras' ``unflatten_params``)."""
+    values = {}
+    for key, value in options.items():
+        if "__" not in key:
+            values[key] = _build(value, route_params(options, key)) if isinstance(value, type) else value
+    args = [values.pop(k) for k in sorted((k for k in values if k.isdigit()), key=int)]
+    return cls(*args, **values)
 
 
 def _default_learning_rate(optimizer):

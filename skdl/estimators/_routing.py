@@ -15,8 +15,9 @@ ROUTES = {
     "optimizer": "the Keras optimizer's options",
     "loss": "the Keras loss's options",
     "compile": "model.compile keyword arguments",
-    "fit": "training options (shuffle; others go to model.fit on the Keras engine)",
-    "predict": "prediction options (batch_size)",
+    "fit": "training options (epochs, batch_size, shuffle, verbose, validation_split, validation_batch_size, "
+           "callbacks; others go to model.fit on the Keras engine)",
+    "predict": "model.predict options (batch_size, verbose, steps, callbacks)",
     "callbacks": "options for callbacks given as classes",
     "lr_schedule": "the learning-rate schedule's options",
 }

@@ -315,18 +315,19 @@ class ClassifierTargetMixin:
             self._classes_hint = classes
         return super().partial_fit(X, y, sample_weight=sample_weight, **fit_params)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, **kwargs):
         """Class probabilities, shape (n_samples, n_classes) — binary included.
 
         For a multilabel target, the probability of each label, shape
-        (n_samples, n_labels).
+        (n_samples, n_labels). ``kwargs`` (``batch_size``, ``verbose``,
+        ``steps``, ``callbacks``) go to ``model.predict``, as in scikeras.
         """
-        out = self._forward(X)  # checks that the estimator is fitted
+        out = self._forward(X, **kwargs)  # checks that the estimator is fitted
         return self.target_encoder_.predict_proba(out)
 
-    def predict(self, X):
-        """Predicted labels (or a multilabel indicator matrix)."""
-        proba = self.predict_proba(X)
+    def predict(self, X, **kwargs):
+        """Predicted labels (or a multilabel indicator matrix); ``kwargs`` as for :meth:`predict_proba`."""
+        proba = self.predict_proba(X, **kwargs)
         return self.target_encoder_.inverse_transform(proba)
 
     def predict_log_proba(self, X):
@@ -449,9 +450,13 @@ class RegressorTargetMixin:
     def _adopt_target(self, target):
         self.n_outputs_ = target.n_targets_
 
-    def predict(self, X):
-        """Predicted targets, shape (n_samples,) or (n_samples, n_outputs)."""
-        out = self._forward(X)  # checks that the estimator is fitted
+    def predict(self, X, **kwargs):
+        """Predicted targets, shape (n_samples,) or (n_samples, n_outputs).
+
+        ``kwargs`` (``batch_size``, ``verbose``, ``steps``, ``callbacks``) go to
+        ``model.predict``, as in scikeras.
+        """
+        out = self._forward(X, **kwargs)  # checks that the estimator is fitted
         return self.target_encoder_.inverse_transform(out)
 
     def __sklearn_tags__(self):

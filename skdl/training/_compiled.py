@@ -209,8 +209,13 @@ class CompiledNetwork(BaseNetwork):
         return as_logs(logs)
 
     # -------------------------------------------------------------- evaluation
-    def evaluate(self, X, y, w):
-        """Loss and compiled metrics on (X, y, w), as Keras' evaluate computes them."""
+    def evaluate(self, X, y, w, batch_size=None, validation=False):
+        """Loss and compiled metrics on (X, y, w), as Keras' evaluate computes them.
+
+        In fixed-size buckets whatever ``batch_size`` (the mean over the rows
+        does not depend on it); no callback has test hooks here (those fits run
+        on the Keras engine).
+        """
         n = len(X)
         if n == 0:
             return {}

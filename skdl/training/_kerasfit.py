@@ -40,6 +40,7 @@ class KerasFitNetwork(BaseNetwork):
         self.model = model
         self.backend = get_keras().backend.backend()
         self._callbacks = [_batch_hooks_only(cb) for cb in callbacks]
+        self._test_callbacks = list(callbacks)
         self._fit_kwargs = dict(fit_kwargs or {})
         x, y, w = sample
         _fixes.symbolic_build(model, (x, y, w))
@@ -84,9 +85,14 @@ class KerasFitNetwork(BaseNetwork):
         self._epoch += 1
         return {k: float(v[-1]) for k, v in hist.history.items()}
 
-    def evaluate(self, X, y, w):
-        """``model.evaluate`` on (X, y, w) as a dict of floats."""
-        logs = self.model.evaluate(X, y, sample_weight=w, verbose=0, return_dict=True, batch_size=1024)
+    def evaluate(self, X, y, w, batch_size=None, validation=False):
+        """``model.evaluate`` on (X, y, w) as a dict of floats (1024 rows per batch by default).
+
+        For the validation set the callbacks' test hooks run, as in ``model.fit``.
+        """
+        logs = self.model.evaluate(X, y, sample_weight=w, verbose=0, return_dict=True,
+                                   batch_size=batch_size or 1024,
+                                   callbacks=self._test_callbacks if validation else None)
         return {k: float(v) for k, v in logs.items()}
 
     def predict(self, X):

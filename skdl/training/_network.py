@@ -34,7 +34,8 @@ The interface (every method is called by the estimator):
 ``learning_rate() -> float``                the current rate (a Keras schedule evaluated)
 ``train_epoch(X, y, w, index, batch_size,   one epoch on rows ``index``; the epoch's logs
 rng, shuffle=True) -> dict``
-``evaluate(X, y, w) -> dict``               loss and compiled metrics, as Keras' evaluate
+``evaluate(X, y, w, batch_size=None,        loss and compiled metrics, as Keras' evaluate
+validation=False) -> dict``
 ``predict(X) -> ndarray``                   model outputs as a NumPy array
 ==========================================  ==================================================
 """
@@ -55,6 +56,11 @@ BATCH_HOOKS = (
     "on_batch_end",
     "on_train_batch_begin",
     "on_train_batch_end",
+    # validation is evaluated by model.evaluate on the Keras engine, which calls these
+    "on_test_begin",
+    "on_test_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
 )
 
 
@@ -150,8 +156,13 @@ class BaseNetwork(abc.ABC):
         """
 
     @abc.abstractmethod
-    def evaluate(self, X, y, w) -> dict:
-        """Loss and compiled metrics on (X, y, w), as ``model.evaluate`` computes them."""
+    def evaluate(self, X, y, w, batch_size=None, validation=False) -> dict:
+        """Loss and compiled metrics on (X, y, w), as ``model.evaluate`` computes them.
+
+        ``batch_size`` is the rows per batch where the engine evaluates in
+        user-sized batches (the Keras engine); ``validation=True`` marks the
+        fit's validation set, for which Keras calls the callbacks' test hooks.
+        """
 
     @abc.abstractmethod
     def predict(self, X):
@@ -163,7 +174,7 @@ def wants_keras_engine(engine="auto", keras_callbacks=(), fit_kwargs=None) -> bo
 
     True for ``engine="keras"``, for any ``fit_kwargs`` (options only
     ``model.fit`` understands), and for a Keras callback that overrides a
-    batch-level hook (only ``model.fit`` calls them).
+    batch-level or test hook (only ``model.fit``/``evaluate`` call them).
     """
     if engine == "keras" or fit_kwargs:
         return True

@@ -33,6 +33,10 @@ class EpochData:
         Logged with an ``eval_`` prefix every epoch; never used for stopping.
     shuffle : bool
         Shuffle the training rows every epoch.
+    validation_batch_size : int or None
+        Rows per batch when evaluating ``validation`` (the Keras engine; the
+        compiled engines evaluate in their own fixed-size buckets, with the same
+        result). None: the engine's default.
     """
 
     X: np.ndarray
@@ -42,6 +46,7 @@ class EpochData:
     validation: tuple | None = None
     eval_set: tuple | None = None
     shuffle: bool = True
+    validation_batch_size: int | None = None
 
 
 class TrainingRun:
@@ -141,7 +146,8 @@ def run_epochs(network, data: EpochData, *, epochs: int, batch_size: int, rng: n
                 logs = network.train_epoch(data.X, data.y, data.w, data.train_index, batch_size, rng,
                                            shuffle=data.shuffle)
                 if data.validation is not None:
-                    logs.update({f"val_{k}": v for k, v in network.evaluate(*data.validation).items()})
+                    logs.update({f"val_{k}": v for k, v in network.evaluate(
+                        *data.validation, batch_size=data.validation_batch_size, validation=True).items()})
                 if data.eval_set is not None:
                     logs.update({f"eval_{k}": v for k, v in network.evaluate(*data.eval_set).items()})
                 logs["learning_rate"] = run.learning_rate if run.learning_rate is not None else network.learning_rate()

@@ -399,3 +399,45 @@ def test_console_script():
         "skdl tune: error: argument --trials: expected a whole number >= 1, got 'x' "
         "(see 'skdl tune --help')"
     ]
+
+
+def test_tune_sizes_the_search_to_the_data():
+    """Trial 0 is the untuned estimator; batches, depth and early stopping follow the fold size."""
+    from skdl import MLPClassifier
+    from skdl.cli._models import STEP, search_space
+    from skdl.cli._tune import validation_fraction
+
+    assert validation_fraction(1000) == 0.1
+    assert validation_fraction(200) == 0.15  # 30 rows
+    assert validation_fraction(54) == 0.25  # capped: 13 rows, too few to search early stopping
+    from sklearn.pipeline import Pipeline
+
+    pipe = Pipeline([(STEP, MLPClassifier())])
+    small = search_space(pipe, "mlp", {}, n_samples=54)
+    assert f"{STEP}__batch_size" not in small and f"{STEP}__early_stopping" not in small
+    pipe.set_params(**{f"{STEP}__validation_fraction": validation_fraction(200)})
+    mid = search_space(pipe, "mlp", {}, n_samples=200)
+    assert mid[f"{STEP}__early_stopping"] == [False, True]
+    assert f"{STEP}__batch_size" not in mid  # 16 would be the only size with 8 updates per epoch
+    assert mid[f"{STEP}__hidden_layer_sizes"].n_layers == (1, 2)
+    assert search_space(pipe, "mlp", {}, n_samples=1000)[f"{STEP}__batch_size"] == [32, 64]
+    assert "sgd" not in mid[f"{STEP}__optimizer"]
+
+
+def test_jax_compilation_cache_in_the_user_cache_dir(monkeypatch, tmp_path):
+    import sys
+
+    from skdl.cli import use_jax_compilation_cache
+
+    monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
+    monkeypatch.delenv("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert use_jax_compilation_cache() is None and "JAX_COMPILATION_CACHE_DIR" not in os.environ
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    monkeypatch.delitem(sys.modules, "jax", raising=False)
+    assert use_jax_compilation_cache() == str(tmp_path / "skdl" / "jax")
+    assert os.environ["JAX_COMPILATION_CACHE_DIR"] == str(tmp_path / "skdl" / "jax")
+    assert os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] == "0.1"
+    monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", "")  # the user's choice wins: off
+    assert use_jax_compilation_cache() is None and os.environ["JAX_COMPILATION_CACHE_DIR"] == ""

@@ -122,7 +122,10 @@ class FakeMLP(BaseEstimator):
     """Parameters of skdl's MLP estimators, for default_space."""
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", dropout=0.0, l1=0.0,
-                 l2=0.0, optimizer="adam", learning_rate=1e-3, batch_size=32, epochs=10):
+                 l2=0.0, optimizer="adam", learning_rate=1e-3, batch_size=32, epochs=10,
+                 early_stopping=False, validation_fraction=0.1):
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout = dropout

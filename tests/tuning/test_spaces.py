@@ -92,8 +92,9 @@ def test_invalid_spaces_are_named(space, match):
 def test_default_space_mlp_and_cnn():
     mlp = default_space(FakeMLP())
     assert set(mlp) == {"hidden_layer_sizes", "activation", "dropout", "l2", "optimizer",
-                        "optimizer__momentum", "learning_rate", "batch_size"}
+                        "learning_rate", "batch_size"}
     assert 0.0 in mlp["l2"]  # the estimators' default is inside the space (trial 0)
+    assert mlp["optimizer"] == ["adam", "rmsprop"]  # the estimators' default "adam" is inside
     cnn = default_space(FakeCNN())
     assert {"filters", "kernel_size", "dense_layer_sizes"} <= set(cnn)
     assert "hidden_layer_sizes" not in cnn
@@ -107,9 +108,32 @@ def test_default_space_prefixes_pipeline_final_step():
     pipe = make_pipeline(StandardScaler(), FakeMLP())
     space = default_space(pipe)
     assert all(k.startswith("fakemlp__") for k in space)
-    assert space["fakemlp__optimizer__momentum"].on == "fakemlp__optimizer"
     params, _ = _sample_many(space, n=1)[0]
-    pipe.set_params(**{k: v for k, v in params.items() if "momentum" not in k})
+    pipe.set_params(**params)
+
+
+def test_default_space_knows_the_estimators_minimum_validation_split():
+    from skdl.estimators._data import MIN_VALIDATION_ROWS
+    from skdl.tuning import _spaces
+
+    assert _spaces.MIN_VALIDATION_ROWS == MIN_VALIDATION_ROWS
+
+
+def test_default_space_follows_the_data_size():
+    big = default_space(FakeMLP())
+    assert big["batch_size"] == [16, 32, 64, 128, 256]
+    assert big["hidden_layer_sizes"].n_layers == (1, 3)
+    small = default_space(FakeMLP(), n_samples=300)  # every epoch keeps >= 8 updates
+    assert small["batch_size"] == [16, 32]
+    assert small["hidden_layer_sizes"].n_layers == (1, 2)
+    assert "batch_size" not in default_space(FakeMLP(), n_samples=100)
+    assert default_space(FakeMLP(), n_samples=5000)["hidden_layer_sizes"].n_layers == (1, 3)
+    assert "early_stopping" not in default_space(FakeMLP(), n_samples=290)
+    assert default_space(FakeMLP(), n_samples=300)["early_stopping"] == [False, True]
+    assert "early_stopping" not in big  # unknown size: the estimator's own setting
+    for bad in (0, -3, 2.5, True, "100"):
+        with pytest.raises(ValueError, match="n_samples must be a positive int"):
+            default_space(FakeMLP(), n_samples=bad)
 
 
 def test_default_space_rejects_other_estimators():
