@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skdl.estimators._data import (
     fit_rng,
+    input_dtype,
     resolve_batch_size,
     sample_weights,
     split_fit_params,
@@ -57,6 +58,9 @@ class BaseKerasEstimator(BaseEstimator):
     """
 
     _skdl_epoch_callbacks = True
+    _routes = ROUTES  # the routing prefixes this estimator takes (prefix -> what it configures)
+    # meta keys that fit also sets as fitted attributes (scikeras' X_dtype_, target_type_, ...)
+    _meta_attributes = ()
     # meta keys that shape the graph, for the pool key; None means all of meta
     # (a user's builder may read anything, e.g. classes_)
     _pool_meta_keys = None
@@ -99,8 +103,8 @@ class BaseKerasEstimator(BaseEstimator):
         return params
 
     def set_params(self, **params):
-        declared = set(self._get_param_names())
-        extra = {k: v for k, v in params.items() if k not in declared and "__" in k and k.split("__")[0] in ROUTES}
+        declared = {k for k in self._get_param_names() if hasattr(self, k)}  # a subclass may not store all
+        extra = {k: v for k, v in params.items() if k not in declared and "__" in k and k.split("__")[0] in self._routes}
         extra.update({k: v for k, v in params.items() if k not in declared and k in self._bare_param_names()})
         for key, value in extra.items():
             setattr(self, key, value)
@@ -114,6 +118,14 @@ class BaseKerasEstimator(BaseEstimator):
     def _bare_param_names(self):
         """Un-prefixed keywords the builder accepts (scikeras compatibility)."""
         return ()
+
+    def _metrics_to_compile(self, metrics):
+        """Hook: the metrics as given to ``model.compile`` (KerasClassifier/KerasRegressor use full names)."""
+        return metrics
+
+    def _history_names(self, history, logged):
+        """Hook: ``history_`` from the loop's history (``logged``: this fit's log names)."""
+        return history
 
     def _all_extra_params(self):
         return {k: getattr(self, k) for k in self._extra_param_names()}
@@ -156,12 +168,12 @@ class BaseKerasEstimator(BaseEstimator):
         """Hook: give validated X the shape the network takes (``reset`` in fit)."""
         return X
 
-    def _meta(self, X, target):
+    def _meta(self, X, target, X_dtype=None):
         return {
             "n_features_in_": int(np.prod(X.shape[1:])),
             "input_shape_": tuple(int(d) for d in X.shape[1:]),
             "X_shape_": X.shape,
-            "X_dtype_": X.dtype,
+            "X_dtype_": X.dtype if X_dtype is None else X_dtype,  # as given (before the float conversion)
             **target.meta(),
         }
 
@@ -221,6 +233,7 @@ class BaseKerasEstimator(BaseEstimator):
         extra_callbacks, eval_set, routed_fit = split_fit_params(type(self).__name__, fit_params)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        X_dtype = None if continuing else input_dtype(X)
         X, y = self._validate_X(X, reset=not continuing, y=y)
         if X.shape[0] < 1:
             raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
@@ -228,8 +241,11 @@ class BaseKerasEstimator(BaseEstimator):
         y_enc = target.transform(target.check_continuation(y) if continuing else y)
         sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc, self._class_weight()))
         plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params=routed_fit)
-        epochs = epochs or plan.epochs or self.epochs  # fit(epochs=) > fit__epochs > epochs, as in scikeras
-        meta = self._meta_ if continuing else self._meta(X, target)
+        if epochs is None:  # fit(epochs=) > fit__epochs > epochs, as in scikeras; 0: initialize()
+            epochs = plan.epochs or self.epochs
+        meta = self._meta_ if continuing else self._meta(X, target, X_dtype)
+        if not continuing:  # before the builder runs: a subclass's _keras_build_fn may read them
+            self.__dict__.update({k: meta[k] for k in self._meta_attributes})
         rng = fit_rng(self.random_state, getattr(self, "n_iter_", 0) if continuing else 0)
         owner = type(self).__name__
         train_idx, val_idx = np.arange(len(X)), None
@@ -252,16 +268,24 @@ class BaseKerasEstimator(BaseEstimator):
         keras = runtime.get_keras()
         user = [*extra_callbacks, *plan.callbacks, *plan.fit_callbacks]
         callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, continuing, keras)
-        history = {k: list(v) for k, v in self.history_.items()} if continuing else None
+        history = {k: list(v) for k, v in getattr(self, "history_", {}).items()} if continuing else None
         try:
             if not continuing:
                 seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
                 keras_cbs = [cb for cb in user if isinstance(cb, keras.callbacks.Callback)]
                 self._new_network(plan, meta, target, (X[:2], y_enc[:2], sw[:2]), seed, keras_cbs)
-            run = run_epochs(self._network, data, epochs=epochs, batch_size=batch_size, rng=rng,
-                             callbacks=callbacks, history=history,
-                             learning_rate=plan.start_rate(self._network.model)
-                             if not continuing or plan.learning_rate is not None else None)
+            run = None
+            if not epochs:  # initialize(): build only, with the rate a later warm-started fit continues from
+                rate = plan.start_rate(self._network.model)
+                if rate is not None:
+                    self._network.begin()
+                    self._network.set_learning_rate(rate)
+                    self._network.end()
+            else:
+                run = run_epochs(self._network, data, epochs=epochs, batch_size=batch_size, rng=rng,
+                                 callbacks=callbacks, history=history,
+                                 learning_rate=plan.start_rate(self._network.model)
+                                 if not continuing or plan.learning_rate is not None else None)
         except BaseException:
             self._release_network()
             for attr in ("model_", "history_"):
@@ -270,14 +294,18 @@ class BaseKerasEstimator(BaseEstimator):
         self.target_encoder_ = target
         self._adopt_target(target)
         self.model_ = self._network.model
-        self.history_ = run.history
-        self.n_iter_ = len(run.history.get("loss", []))
-        if self.early_stopping:
-            self.best_epoch_ = next(cb for cb in callbacks if isinstance(cb, cbs.EarlyStopping)).best_epoch_
         self._meta_ = meta
         # predict calls the Keras callbacks of `callbacks` and predict__callbacks (scikeras)
         self._predict_callbacks = [cb for cb in (*plan.callbacks, *plan.predict_callbacks)
                                    if isinstance(cb, keras.callbacks.Callback)]
+        if run is None:  # initialize(): built, not trained (no history of an earlier fit)
+            for attr in ("history_", "n_iter_", "best_epoch_"):
+                self.__dict__.pop(attr, None)
+            return self
+        self.history_ = self._history_names(run.history, run.logs)
+        self.n_iter_ = len(run.history.get("loss", []))
+        if self.early_stopping:
+            self.best_epoch_ = next(cb for cb in callbacks if isinstance(cb, cbs.EarlyStopping)).best_epoch_
         for message, category in run.warnings:  # after the fitted attributes: "error" filters keep the model
             warnings.warn(message, category, stacklevel=3)
         return self

@@ -17,6 +17,7 @@ __all__ = [
     "KERAS_FIT_KEYWORDS",
     "MIN_VALIDATION_ROWS",
     "fit_rng",
+    "input_dtype",
     "resolve_batch_size",
     "sample_weights",
     "split_fit_params",
@@ -36,6 +37,23 @@ KERAS_FIT_KEYWORDS = (
     "validation_batch_size", "validation_data", "validation_freq", "validation_split",
     "validation_steps", "verbose",
 )
+
+
+def input_dtype(X):
+    """The dtype of X as given (scikeras' ``X_dtype_``: uint8 pixels stay uint8), or None if X has none.
+
+    skdl trains on float32; this records what the user passed, before that conversion.
+    """
+    dtype = getattr(X, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        return dtype
+    try:
+        dtypes = getattr(X, "dtypes", None)  # a DataFrame: the type its values convert to
+        if dtypes is not None:
+            return np.result_type(*[np.dtype(d) for d in dtypes])
+        return np.asarray(X).dtype
+    except (TypeError, ValueError):  # pandas extension dtypes, ragged lists: validation reports these
+        return None
 
 
 def split_fit_params(owner: str, fit_params: dict):

@@ -10,17 +10,53 @@ switches by changing the import.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import numbers
 import warnings
 
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._docs import training_params
-from skdl.estimators._routing import route_params
+from skdl.estimators._routing import KERAS_WRAPPER_ROUTES, route_params
 from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin, classifier_tags
+
+
+# Keras picks the right accuracy/crossentropy for these from the loss; scikeras passes them through
+_KERAS_RESOLVED_METRICS = {"acc", "accuracy", "ce", "crossentropy"}
+
+
+@functools.lru_cache(maxsize=256)
+def _full_metric_name(name):
+    """Keras' full name of a metric named ``name`` ("mae" -> "mean_absolute_error"), or None.
+
+    scikeras compiles metric names to Keras objects (``keras.metrics.get``), so
+    Keras logs these names; the accuracy/crossentropy aliases stay as given.
+    Cached: ``keras.metrics.get`` builds a metric (about 4 ms), the answer never changes.
+    """
+    if name in _KERAS_RESOLVED_METRICS:
+        return name
+    from skdl.training import runtime
+
+    try:
+        metric = runtime.get_keras().metrics.get(name)
+    except (ValueError, TypeError):  # not a Keras metric (a custom one's name)
+        return None
+    full = getattr(metric, "name", None) or getattr(metric, "__name__", None)
+    return full if isinstance(full, str) else None
+
+
+def _full_log_name(key):
+    """The history key scikeras reports for a logged ``key`` ("val_mae" -> "val_mean_absolute_error"), or None."""
+    prefix = next((p for p in ("val_", "eval_") if key.startswith(p)), "")
+    name = key[len(prefix):]
+    if name in ("loss", "learning_rate"):
+        return None
+    full = _full_metric_name(name)
+    return None if full is None else prefix + full
 
 
 class _KerasModelMixin:
@@ -45,6 +81,63 @@ class _KerasModelMixin:
         "run_eagerly": ["boolean"],
     }
 
+    _routes = KERAS_WRAPPER_ROUTES  # adds score__ (options of scorer)
+
+    # scikeras' fitted attributes, also in meta (wrappers.py _validate_data and the encoders' get_metadata)
+    _meta_attributes = ("target_type_", "X_dtype_", "X_shape_", "y_dtype_", "y_ndim_", "n_outputs_expected_")
+
+    def _metrics_to_compile(self, metrics):
+        # as scikeras: metrics=["mae"] compiles as keras.metrics.get("mae"), so Keras logs
+        # "mean_absolute_error" and "val_mean_absolute_error" (a name string keeps the pool key stable)
+        return tuple((_full_metric_name(m) or m) if isinstance(m, str) else m for m in metrics)
+
+    def _history_names(self, history, logged):
+        # a model the builder compiled logs its own short names ("mae"); scikeras renames the
+        # training keys (scikeras.utils.metric_name), skdl the val_/eval_ keys too. A name
+        # whose full form is logged as well (metrics=["mae", "mean_absolute_error"]) stays.
+        logged = set(logged or ())
+        aliases = {}
+        for key in logged:
+            full = _full_log_name(key)
+            if full is not None and full != key and full not in logged:
+                aliases[key] = full
+        out = {}
+        for key, values in history.items():  # continued fits: earlier epochs come first
+            out.setdefault(aliases.get(key, key), []).extend(values)
+        return out
+
+    def _score(self, X, y, sample_weight):
+        # scikeras' score: the class's (or a subclass's) scorer on predict(X), with the score__ options
+        options = route_params(self._all_extra_params(), "score")
+        return self.scorer(y, self.predict(X), sample_weight=sample_weight, **options)
+
+    @property
+    def initialized_(self):
+        """Whether the model is built (by :meth:`fit`, :meth:`partial_fit` or :meth:`initialize`), as in scikeras."""
+        return hasattr(self, "model_")
+
+    def initialize(self, X, y):
+        """Build the model for (X, y) without training it, as scikeras' ``initialize``.
+
+        Validates X and y, fits the target encoding and builds (and compiles)
+        the model, so that :meth:`predict` works right away. ``fit`` does this
+        itself; a later ``fit`` with ``warm_start=True`` or ``partial_fit``
+        continues from this model. Unlike scikeras, the model starts from
+        fresh weights drawn from ``random_state``: weights the builder loaded
+        are not kept.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+
+        Returns
+        -------
+        self : object
+            The estimator, ready to predict (``current_epoch`` is 0).
+        """
+        return self._fit(X, y, None, {}, continuing=False, epochs=0)
+
     def _model_param(self):
         """``model``, or ``build_fn`` (scikeras' deprecated alias) when ``model`` is None."""
         return self.build_fn if self.model is None else self.model
@@ -66,10 +159,19 @@ class _KerasModelMixin:
                 UserWarning,
                 stacklevel=5,
             )
+        own = getattr(self, "_keras_build_fn", None)  # scikeras' subclassing hook
         if model is None:
+            if own is None:
+                raise ValueError(
+                    f"{type(self).__name__} needs the 'model' parameter (a function returning a "
+                    "keras.Model, a registered architecture name, or a keras.Model), or a subclass "
+                    "that implements _keras_build_fn. Got model=None."
+                )
+            return own
+        if own is not None:
             raise ValueError(
-                f"{type(self).__name__} needs the 'model' parameter: a function returning a "
-                "keras.Model, a registered architecture name, or a keras.Model. Got None."
+                f"{type(self).__name__} implements _keras_build_fn, so it cannot take the 'model' "
+                f"parameter as well; got model={model!r}. Remove one of them."
             )
         if isinstance(model, str):
             from skdl.architectures import get_architecture
@@ -77,8 +179,41 @@ class _KerasModelMixin:
             return get_architecture(model)
         return model
 
+    @classmethod
+    def _get_param_names(cls):
+        # scikeras' subclasses take their own parameters and pass the rest on with
+        # ``__init__(self, hidden=..., **kwargs)``: the parameters are those of every
+        # __init__ up the class tree that passes **kwargs on, not only the subclass's
+        names = []
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None:
+                continue
+            if not issubclass(klass, BaseKerasEstimator):
+                break
+            params = inspect.signature(init).parameters.values()
+            names += [p.name for p in params if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+                      and p.name not in names]
+            if not any(p.kind == p.VAR_KEYWORD for p in params):
+                break
+        return sorted(names)
+
+    def get_params(self, deep=True):
+        out = {}
+        for key in self._get_param_names():
+            if not hasattr(self, key):
+                # an __init__ argument that a subclass never stores (the scikeras MLP
+                # tutorial's ``optimizer__learning_rate=0.001``) is no parameter, as in scikeras
+                continue
+            value = getattr(self, key)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{key}__{k}", v) for k, v in value.get_params().items())
+            out[key] = value
+        out.update(self._all_extra_params())
+        return out
+
     def _builder_signature(self):
-        model = self._model_param()
+        model = self._builder_or_none()
         if isinstance(model, str):
             from skdl.architectures import get_architecture
 
@@ -92,6 +227,10 @@ class _KerasModelMixin:
             return inspect.signature(model).parameters
         except (TypeError, ValueError):
             return {}
+
+    def _builder_or_none(self):
+        model = self._model_param()
+        return getattr(self, "_keras_build_fn", None) if model is None else model
 
     def _bare_param_names(self):
         reserved = {"meta", "compile_kwargs", "params"}
@@ -112,7 +251,8 @@ _KERAS_DOC_PARAMS = """
         its own keyword hyperparameters and, if its signature asks for them,
         ``meta`` (a dict with ``n_features_in_``, ``input_shape_``,
         ``target_type_``, ``n_classes_``, ``n_outputs_``, ``output_activation_``,
-        ``classes_``, ``X_shape_``), ``compile_kwargs`` and ``params``. A
+        ``classes_``, ``X_shape_``, ``X_dtype_``, ``y_dtype_``, ``y_ndim_``,
+        ``n_outputs_expected_``), ``compile_kwargs`` and ``params``. A
         registered architecture name is looked up with
         :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
     build_fn : callable, str or keras.Model, default=None
@@ -160,10 +300,30 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     classes_ : ndarray
     n_features_in_ : int
     feature_names_in_ : ndarray
+    n_classes_ : int
     n_outputs_ : int
+        Target columns (1 for binary and multiclass labels).
     n_iter_ : int
     best_epoch_ : int
         Index in ``history_`` of the best epoch (with early stopping).
+    target_type_ : str
+        "binary", "multiclass" or "multilabel-indicator" (classifier),
+        "continuous" or "continuous-multioutput" (regressor).
+    X_dtype_ : numpy.dtype
+        dtype of the training X as given (uint8 pixels stay uint8; the network
+        trains on float32).
+    X_shape_ : tuple
+        Shape of the training X.
+    y_dtype_ : numpy.dtype
+        dtype of the training y as given.
+    y_ndim_ : int
+        Dimensions of the training y as given (2 for a column vector).
+    n_outputs_expected_ : int
+        Outputs of the Keras model (1).
+    initialized_ : bool
+        Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
+    current_epoch : int
+        Epochs trained so far (0 before fit and after ``initialize``).
 
     Examples
     --------
@@ -185,6 +345,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         **_KerasModelMixin._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
+    _meta_attributes = (*_KerasModelMixin._meta_attributes, "n_classes_")
 
     def __init__(
         self,
@@ -246,6 +407,41 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     def __sklearn_tags__(self):
         return classifier_tags(super().__sklearn_tags__())
 
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` against y, computed by :meth:`scorer`.
+
+        As in scikeras, a subclass changes the score by overriding the
+        ``scorer`` static method, and ``score__`` options (e.g.
+        ``score__normalize=False``) are passed to it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return self._score(X, y, sample_weight)
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """The scoring function of :meth:`score`: ``sklearn.metrics.accuracy_score``; override it to change the score.
+
+        Parameters
+        ----------
+        y_true, y_pred : array-like
+        **kwargs : dict
+            ``sample_weight`` and the ``score__`` options.
+
+        Returns
+        -------
+        score : float
+        """
+        return accuracy_score(y_true, y_pred, **kwargs)
+
 
 class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, BaseKerasEstimator):
     __doc__ = (
@@ -262,6 +458,24 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
     feature_names_in_ : ndarray
     n_outputs_ : int
     n_iter_ : int
+    target_type_ : str
+        "binary", "multiclass" or "multilabel-indicator" (classifier),
+        "continuous" or "continuous-multioutput" (regressor).
+    X_dtype_ : numpy.dtype
+        dtype of the training X as given (uint8 pixels stay uint8; the network
+        trains on float32).
+    X_shape_ : tuple
+        Shape of the training X.
+    y_dtype_ : numpy.dtype
+        dtype of the training y as given.
+    y_ndim_ : int
+        Dimensions of the training y as given (2 for a column vector).
+    n_outputs_expected_ : int
+        Outputs of the Keras model (1).
+    initialized_ : bool
+        Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
+    current_epoch : int
+        Epochs trained so far (0 before fit and after ``initialize``).
 """
     )
 
@@ -326,3 +540,38 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         self.warm_start = warm_start
         self.engine = engine
         self._store_kwargs(kwargs)
+
+    def score(self, X, y, sample_weight=None):
+        """The coefficient of determination R² of ``predict(X)`` against y, computed by :meth:`scorer`.
+
+        As in scikeras, a subclass changes the score by overriding the
+        ``scorer`` static method, and ``score__`` options (e.g.
+        ``score__multioutput="variance_weighted"``) are passed to it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return self._score(X, y, sample_weight)
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """The scoring function of :meth:`score`: ``sklearn.metrics.r2_score``; override it to change the score.
+
+        Parameters
+        ----------
+        y_true, y_pred : array-like
+        **kwargs : dict
+            ``sample_weight`` and the ``score__`` options.
+
+        Returns
+        -------
+        score : float
+        """
+        return r2_score(y_true, y_pred, **kwargs)

@@ -194,9 +194,15 @@ class FitPlan:
         if meta_keys is not None:
             # skdl's own builders only read these; label values never shape their graph
             shape_meta = {k: shape_meta[k] for k in meta_keys if k in shape_meta}
+        builder = self.builder
+        if inspect.ismethod(builder):
+            # a subclass's _keras_build_fn reads the estimator's parameters (self.hidden): key on
+            # them, and never on the estimator itself (the pool would keep it alive)
+            est = builder.__self__
+            builder = (type(est), builder.__func__, est.get_params(deep=False))
         try:
             return freeze((
-                estimator_type.__qualname__, self.builder, self.builder_params, shape_meta, self.loss,
+                estimator_type.__qualname__, builder, self.builder_params, shape_meta, self.loss,
                 self.loss_options, list(self.metrics), opt_sig, self.compile_options,
                 keras.backend.backend(), keras.backend.floatx(),
             ))
@@ -227,7 +233,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         )
     extra = estimator._all_extra_params()
     extra = _checked_names(extra, strict, estimator_name=name, declared=estimator._get_param_names(),
-                           allow_bare=estimator._bare_param_names())
+                           allow_bare=estimator._bare_param_names(), routes=estimator._routes)
     optimizer_options = route_params(extra, "optimizer")
     learning_rate = optimizer_options.pop("learning_rate", estimator.learning_rate)
     schedule = None
@@ -271,7 +277,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     predict_options = route_params(extra, "predict")
     predict_cbs = _routed_callbacks(predict_options, "predict__callbacks", owner=name, strict=strict,
                                     copy_instances=copy_instances)
-    metrics = tuple(default_metrics if estimator.metrics is None else estimator.metrics)
+    metrics = estimator._metrics_to_compile(tuple(default_metrics if estimator.metrics is None else estimator.metrics))
     run_eagerly = bool(getattr(estimator, "run_eagerly", False))
     compile_options = route_params(extra, "compile")
     if run_eagerly:

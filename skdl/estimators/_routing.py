@@ -22,6 +22,9 @@ ROUTES = {
     "lr_schedule": "the learning-rate schedule's options",
 }
 
+#: routes only KerasClassifier/KerasRegressor take (scikeras' ``score__``)
+KERAS_WRAPPER_ROUTES = {**ROUTES, "score": "keyword arguments of the scorer that score() calls"}
+
 
 def route_params(params: dict, prefix: str) -> dict:
     """Return the entries of ``params`` that start with ``prefix + "__"``, prefix removed.
@@ -35,7 +38,7 @@ def route_params(params: dict, prefix: str) -> dict:
     return {k[len(head) :]: v for k, v in params.items() if k.startswith(head)}
 
 
-def check_routed_names(names, *, estimator_name: str, declared, allow_bare=()):
+def check_routed_names(names, *, estimator_name: str, declared, allow_bare=(), routes=ROUTES):
     """Raise a ValueError for an extra keyword that no route accepts.
 
     Parameters
@@ -48,18 +51,20 @@ def check_routed_names(names, *, estimator_name: str, declared, allow_bare=()):
         The estimator's declared parameters, offered as "did you mean" hints.
     allow_bare : iterable of str, default=()
         Un-prefixed names accepted anyway (a builder's own keyword arguments).
+    routes : dict, default=ROUTES
+        The prefixes the estimator takes.
     """
     allow_bare = set(allow_bare)
     for name in names:
         head, sep, _ = name.partition("__")
-        if sep and head in ROUTES:
+        if sep and head in routes:
             continue
         if not sep and name in allow_bare:
             continue
-        candidates = list(declared) + [f"{p}__" for p in ROUTES] + sorted(allow_bare)
+        candidates = list(declared) + [f"{p}__" for p in routes] + sorted(allow_bare)
         hint = did_you_mean(name, candidates)
         raise ValueError(
             f"{estimator_name} got an unexpected parameter {name!r}. Parameters are "
             f"either declared ({', '.join(sorted(declared))}) or routed with one of "
-            f"the prefixes {', '.join(p + '__' for p in ROUTES)}.{hint}"
+            f"the prefixes {', '.join(p + '__' for p in routes)}.{hint}"
         )

@@ -104,6 +104,7 @@ class ClassifierTarget:
 
     def fit(self, y):
         """Learn the classes and the target type from y; returns self."""
+        self.y_ndim_ = np.ndim(y)  # as given: a (n, 1) column counts 2, as in scikeras
         y = self._as_labels(y)
         target_type = self._type_of(y)
         if target_type == "multilabel-indicator":
@@ -178,6 +179,8 @@ class ClassifierTarget:
             "output_activation_": "softmax" if self.target_type_ == "multiclass" else "sigmoid",
             "classes_": self.classes_,
             "y_dtype_": self.y_dtype_,
+            "y_ndim_": self.y_ndim_,
+            "n_outputs_expected_": 1,  # outputs of the model (scikeras' encoders: 1)
         }
 
     def transform(self, y):
@@ -386,6 +389,7 @@ class RegressorTarget:
             self.mean_, self.scale_ = np.zeros(y2.shape[1]), np.ones(y2.shape[1])
         # predictions come back in y's float type (float32 y -> float32), as scikeras documents
         self.y_dtype_ = given if np.issubdtype(given, np.floating) else np.dtype(np.float64)
+        self.y_given_dtype_ = given
         return self
 
     def check_continuation(self, y):
@@ -405,7 +409,9 @@ class RegressorTarget:
             "n_classes_": None,
             "n_outputs_": self.n_outputs_,
             "output_activation_": "linear",
-            "y_dtype_": self.y_dtype_,
+            "y_dtype_": self.y_given_dtype_,  # as given (int y: int64), as in scikeras
+            "y_ndim_": self.y_ndim_,
+            "n_outputs_expected_": 1,
         }
 
     def transform(self, y):
