@@ -64,6 +64,9 @@ class BaseKerasEstimator(BaseEstimator):
     # meta keys that shape the graph, for the pool key; None means all of meta
     # (a user's builder may read anything, e.g. classes_)
     _pool_meta_keys = None
+    # a warm-started fit continues the weights; True: its history_ (and epoch
+    # count) starts again at zero, as scikeras' fit does (partial_fit appends)
+    _warm_start_restarts_history = False
 
     _parameter_constraints: dict = {
         "optimizer": [str, type, HasMethods(["apply_gradients"])],  # names: any case, checked in the plan
@@ -210,7 +213,8 @@ class BaseKerasEstimator(BaseEstimator):
             The fitted estimator.
         """
         continuing = self.warm_start and hasattr(self, "model_")
-        return self._fit(X, y, sample_weight, fit_params, continuing=continuing, epochs=None)
+        return self._fit(X, y, sample_weight, fit_params, continuing=continuing, epochs=None,
+                         restart_history=self._warm_start_restarts_history)
 
     def partial_fit(self, X, y, sample_weight=None, **fit_params):
         """Train for one epoch, continuing from the current weights if fitted.
@@ -228,7 +232,7 @@ class BaseKerasEstimator(BaseEstimator):
         continuing = hasattr(self, "model_")
         return self._fit(X, y, sample_weight, fit_params, continuing=continuing, epochs=1)
 
-    def _fit(self, X, y, sample_weight, fit_params, *, continuing, epochs):
+    def _fit(self, X, y, sample_weight, fit_params, *, continuing, epochs, restart_history=False):
         self._validate_params()
         extra_callbacks, eval_set, routed_fit = split_fit_params(type(self).__name__, fit_params)
         if y is None:
@@ -267,8 +271,9 @@ class BaseKerasEstimator(BaseEstimator):
                          validation_batch_size=val_batch_size)
         keras = runtime.get_keras()
         user = [*extra_callbacks, *plan.callbacks, *plan.fit_callbacks]
-        callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, continuing, keras)
-        history = {k: list(v) for k, v in getattr(self, "history_", {}).items()} if continuing else None
+        keep_history = continuing and not restart_history
+        callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, keep_history, keras)
+        history = {k: list(v) for k, v in getattr(self, "history_", {}).items()} if keep_history else None
         try:
             if not continuing:
                 seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
@@ -340,8 +345,11 @@ class BaseKerasEstimator(BaseEstimator):
 
     # ---------------------------------------------------------------- network
     def _new_network(self, plan, meta, target, sample, seed, keras_callbacks):
-        """Take a network from the pool (re-initialised) or build one; this estimator owns it."""
-        self._release_network()
+        """Take a network from the pool (re-initialised) or build one; this estimator owns it.
+
+        The previous fit's network is given back only once the new one is owned
+        (``own_network``), so a refit always trains a different ``keras.Model``.
+        """
         engine = self.engine
         if plan.run_eagerly:  # the compiled engine traces the train step: eager needs model.fit
             if engine == "compiled":

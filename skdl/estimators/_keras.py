@@ -85,6 +85,7 @@ class _KerasModelMixin:
 
     # scikeras' fitted attributes, also in meta (wrappers.py _validate_data and the encoders' get_metadata)
     _meta_attributes = ("target_type_", "X_dtype_", "X_shape_", "y_dtype_", "y_ndim_", "n_outputs_expected_")
+    _warm_start_restarts_history = True  # scikeras: fit(initial_epoch=0) starts history_ again
 
     def _metrics_to_compile(self, metrics):
         # as scikeras: metrics=["mae"] compiles as keras.metrics.get("mae"), so Keras logs

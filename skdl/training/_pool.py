@@ -108,9 +108,17 @@ def own(owner, net):
     ``weakref.finalize`` that gives the network back to :data:`POOL` when
     ``owner`` is collected. Pickling must drop both attributes (the estimator's
     ``__getstate__`` does).
+
+    A network ``owner`` had before goes back to the pool only now, after
+    ``net`` was taken: so a refit never gets its own previous network back, and
+    a ``model_`` the user kept from the previous fit is not retrained by it
+    (scikeras builds a new ``keras.Model`` per fit; issue 14, C19).
     """
+    previous = owner.__dict__.pop("_finalizer", None)
     owner._network = net
     owner._finalizer = weakref.finalize(owner, POOL.release, net)
+    if previous is not None:
+        previous()
 
 
 def release(owner):

@@ -45,7 +45,7 @@ class FakeNetwork:
         self.weights += 1
         return {"loss": self.losses[epoch]}
 
-    def evaluate(self, X, y, w):
+    def evaluate(self, X, y, w, batch_size=None, validation=False):
         return {"loss": self.val_losses[self.weights - 1]}
 
     def snapshot(self):
