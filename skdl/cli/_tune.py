@@ -150,6 +150,8 @@ def run(args) -> int:
     out = run_.out
     storage_url = args.storage or default_storage(out)
     n_fit = len(run_.y_train) * (args.cv - 1) // args.cv  # rows a trial's fold trains on
+    # fold 0's test part is what the pruner sees: too few rows make it a coin toss
+    prune = len(run_.y_train) // args.cv >= PRUNER_MIN_ROWS
     vf_key = f"{STEP}__validation_fraction"
     if vf_key in run_.pipeline.get_params() and vf_key not in run_.fixed:
         run_.pipeline.set_params(**{vf_key: validation_fraction(n_fit)})
@@ -174,7 +176,9 @@ def run(args) -> int:
     else:
         print(f"Study {args.study!r} in {where}: {args.trials} trials, {args.cv}-fold CV, "
               f"{run_.scoring}" + (f", timeout {args.timeout:g}s" if args.timeout else "")
-              + (f", {args.workers} workers" if args.workers > 1 else ""), flush=True)
+              + (f", {args.workers} workers" if args.workers > 1 else "")
+              + ("" if prune else f", no pruning ({len(run_.y_train) // args.cv} rows per fold, "
+                 f"fewer than {PRUNER_MIN_ROWS})"), flush=True)
 
     splitter = (StratifiedKFold if run_.data.task == "classification" else KFold)(
         n_splits=args.cv, shuffle=True, random_state=args.seed)
@@ -184,8 +188,6 @@ def run(args) -> int:
     heartbeat = args.heartbeat
     if heartbeat is None and str(storage_url).startswith(("postgresql", "mysql")):
         heartbeat = 60  # servers shared across machines: lost workers must free their trials
-    # fold 0's test part is what the pruner sees: too few rows make it a coin toss
-    prune = len(run_.y_train) // args.cv >= PRUNER_MIN_ROWS
     pruner = (optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS,
                                           n_warmup_steps=PRUNER_WARMUP_EPOCHS)
               if prune else optuna.pruners.NopPruner())
