@@ -71,8 +71,8 @@ class BaseKerasEstimator(BaseEstimator):
     _parameter_constraints: dict = {
         "optimizer": [str, type, HasMethods(["apply_gradients"])],  # names: any case, checked in the plan
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), HasMethods(["get_config"]), None],
-        "loss": [str, callable, None],
-        "metrics": [list, tuple, None],
+        "loss": [str, callable, list, tuple, dict, None],  # forms checked in the plan
+        "metrics": [list, tuple, dict, str, callable, None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "lr_schedule": [str, callable, HasMethods(["start"]), None],

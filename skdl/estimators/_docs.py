@@ -65,10 +65,18 @@ def training_params(*, optimizer="adam", optimizer_doc=None, learning_rate="0.00
     min_delta : float, default=1e-4
     monitor : str, default=None
         Logged value to watch: ``"val_loss"`` with early stopping, else ``"loss"``.
-    loss : str or callable, default={loss_default}
-        {{loss_doc}}
-    metrics : list, default=None
-        Compiled metrics logged per epoch ({{metrics_doc}}).
+    loss : str, callable, class, list or dict, default={loss_default}
+        {{loss_doc}} Also a Keras loss function, class or instance, and for
+        a model with several outputs a list or dict of these. Classes (and
+        names given options) are built with their ``loss__`` options:
+        ``loss__<param>`` for every item, ``loss__<index or key>__<param>``
+        for one.
+    metrics : str, callable, class, list or dict, default=None
+        Compiled metrics logged per epoch ({{metrics_doc}}): a metric name,
+        function, class or instance, a list of them, or for a model with
+        several outputs a list or dict per output. Classes (and names given
+        options) are built with their ``metrics__`` options, routed as for
+        ``loss``.
     callbacks : callback, list or dict, default=None
         Keras callbacks, skdl callbacks (:mod:`skdl.training.callbacks`) or
         objects with ``on_epoch_end(epoch, logs)``: one, a list or a dict of

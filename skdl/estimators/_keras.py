@@ -21,12 +21,13 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._docs import training_params
+from skdl.estimators._plan import KERAS_RESOLVED_METRICS
 from skdl.estimators._routing import KERAS_WRAPPER_ROUTES, route_params
 from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin, classifier_tags
 
 
 # Keras picks the right accuracy/crossentropy for these from the loss; scikeras passes them through
-_KERAS_RESOLVED_METRICS = {"acc", "accuracy", "ce", "crossentropy"}
+_KERAS_RESOLVED_METRICS = KERAS_RESOLVED_METRICS
 
 
 @functools.lru_cache(maxsize=256)

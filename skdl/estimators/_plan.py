@@ -52,12 +52,14 @@ class FitPlan:
         fit on a model the estimator compiled, because a pooled network still
         holds its previous fit's rate (a builder's own compiled optimizer
         keeps its rate).
-    loss : str or callable
-        Resolved for the target.
+    loss : str, callable, class, list or dict
+        Resolved for the target (see :data:`LOSS_FORMS`).
     loss_options, compile_options, fit_options : dict
         ``loss__``, ``compile__`` and ``fit__`` options (``fit_options`` are
         passed to ``model.fit`` and need the Keras engine).
-    metrics : tuple
+    metrics : list or dict
+        As given (see :data:`METRIC_FORMS`), one metric as a list; built by
+        :meth:`make_metrics` with ``metrics_options``.
     shuffle : bool
     schedule : EpochSchedule or None
         A fresh epoch-level schedule for this fit.
@@ -80,6 +82,8 @@ class FitPlan:
         Compile with ``run_eagerly=True`` and train through ``model.fit``.
     fit_callbacks, predict_callbacks : tuple
         ``fit__callbacks`` (fit only) and ``predict__callbacks`` (predict only).
+    metrics_options : dict
+        ``metrics__`` options.
     """
 
     owner: str
@@ -91,13 +95,14 @@ class FitPlan:
     loss: Any
     loss_options: dict
     compile_options: dict
-    metrics: tuple
+    metrics: Any
     fit_options: dict
     shuffle: bool
     schedule: Any = None
     callbacks: tuple = ()
     predict_options: dict = field(default_factory=dict)
     loss_given: bool = False
+    metrics_options: dict = field(default_factory=dict)
     default_learning_rate: float | None = None
     batch_size: Any = None
     epochs: int | None = None
@@ -117,23 +122,31 @@ class FitPlan:
         return make_optimizer(self.optimizer, lr, **self.optimizer_options)
 
     def make_loss(self):
-        """The loss for ``compile``: a name, or a Keras loss object built with ``loss__`` options."""
+        """The loss for ``compile``: as given, with classes (and names given options) built with
+        their ``loss__`` options; a list or dict per output keeps its form."""
         keras = runtime.get_keras()
-        loss = self.loss
-        if isinstance(loss, str):
-            try:
-                known = keras.losses.get(loss)
-            except (ValueError, TypeError):
-                known = None
-            if known is None:
-                raise ValueError(
-                    f"The 'loss' parameter of {self.owner} must be a Keras loss name or a "
-                    f"loss callable. Got {loss!r} instead."
-                )
-            return _loss_class(keras, loss)(**self.loss_options) if self.loss_options else loss
-        if self.loss_options:
-            raise ValueError("loss__ options need the loss to be given by name.")
-        return loss
+        map_names(self.loss, lambda name: self._check_loss_name(keras, name))
+        return compile_items(self.loss, self.loss_options, owner=self.owner, param="loss",
+                             named_class=lambda name: _loss_class(keras, name), forms=LOSS_FORMS)
+
+    def _check_loss_name(self, keras, name):
+        try:
+            known = keras.losses.get(name)
+        except (ValueError, TypeError):
+            known = None
+        if known is None:
+            raise ValueError(
+                f"The 'loss' parameter of {self.owner} must be {LOSS_FORMS}. Got the name {name!r}, "
+                "which is not a Keras loss."
+            )
+        return name
+
+    def make_metrics(self):
+        """The metrics for ``compile``: a list (or dict per output) with classes (and names given
+        options) built with their ``metrics__`` options, fresh for every compile."""
+        keras = runtime.get_keras()
+        return compile_items(self.metrics, self.metrics_options, owner=self.owner, param="metrics",
+                             named_class=lambda name: _metric_class(keras, name), forms=METRIC_FORMS)
 
     def start_rate(self, model):
         """The rate to set at the start of a fit on ``model``, or None to keep its own."""
@@ -146,7 +159,7 @@ class FitPlan:
 
     def compile_kwargs(self):
         """What a builder that compiles the model itself receives as ``compile_kwargs``."""
-        return {"optimizer": self.make_optimizer(), "loss": self.make_loss(), "metrics": list(self.metrics)}
+        return {"optimizer": self.make_optimizer(), "loss": self.make_loss(), "metrics": self.make_metrics()}
 
     def build_model(self, meta, call_builder, check_output):
         """Build the model and compile it unless the builder compiled it itself.
@@ -172,7 +185,7 @@ class FitPlan:
         model._skdl_compiled_by_builder = bool(user_compiled)
         if not user_compiled:
             model.compile(optimizer=self.make_optimizer(), loss=self.make_loss(),
-                          weighted_metrics=list(self.metrics) or None, **self.compile_options)
+                          weighted_metrics=self.make_metrics() or None, **self.compile_options)
         return model
 
     # ------------------------------------------------------------- the pool
@@ -201,11 +214,11 @@ class FitPlan:
             est = builder.__self__
             builder = (type(est), builder.__func__, est.get_params(deep=False))
         try:
-            return freeze((
-                estimator_type.__qualname__, builder, self.builder_params, shape_meta, self.loss,
-                self.loss_options, list(self.metrics), opt_sig, self.compile_options,
+            return (freeze((
+                estimator_type.__qualname__, builder, self.builder_params, shape_meta,
+                self.loss_options, self.metrics_options, opt_sig, self.compile_options,
                 keras.backend.backend(), keras.backend.floatx(),
-            ))
+            )), freeze_items(self.loss), freeze_items(self.metrics))
         except TypeError:
             return None
 
@@ -277,7 +290,15 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     predict_options = route_params(extra, "predict")
     predict_cbs = _routed_callbacks(predict_options, "predict__callbacks", owner=name, strict=strict,
                                     copy_instances=copy_instances)
-    metrics = estimator._metrics_to_compile(tuple(default_metrics if estimator.metrics is None else estimator.metrics))
+    metrics = normalize_metrics(default_metrics if estimator.metrics is None else estimator.metrics)
+    metrics = map_names(metrics, lambda m: estimator._metrics_to_compile((m,))[0])
+    # options are checked here, once (objects are built at compile time, fresh for each compile)
+    metrics_options = compile_items(metrics, route_params(extra, "metrics"), owner=name, param="metrics",
+                                    named_class=lambda m: _metric_class(runtime.get_keras(), m), forms=METRIC_FORMS,
+                                    strict=strict, build=False)
+    loss_options = compile_items(loss, route_params(extra, "loss"), owner=name, param="loss",
+                                 named_class=lambda m: _loss_class(runtime.get_keras(), m), forms=LOSS_FORMS,
+                                 strict=strict, build=False)
     run_eagerly = bool(getattr(estimator, "run_eagerly", False))
     compile_options = route_params(extra, "compile")
     if run_eagerly:
@@ -290,9 +311,10 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         optimizer_options=optimizer_options,
         learning_rate=learning_rate,
         loss=loss,
-        loss_options=route_params(extra, "loss"),
+        loss_options=loss_options,
         compile_options=compile_options,
         metrics=metrics,
+        metrics_options=metrics_options,
         fit_options=fit_options,
         shuffle=shuffle,
         schedule=schedule,
@@ -587,5 +609,200 @@ def _loss_class(keras, name):
     for cand in (camel, camel.replace("crossentropy", "Crossentropy")):
         if hasattr(keras.losses, cand):
             return getattr(keras.losses, cand)
-    raise ValueError(f"loss__ options need a Keras loss class for {name!r}; none found.")
+    raise ValueError(f"no Keras loss class is named after {name!r}; give the class itself (keras.losses.…).")
 
+
+def _metric_class(keras, name):
+    """The Keras metric class for a metric name, to pass ``metrics__`` options."""
+    if name in KERAS_RESOLVED_METRICS:
+        raise ValueError(
+            f"Keras picks the metric for {name!r} from the loss and output; to pass options give a "
+            "class, e.g. keras.metrics.BinaryAccuracy."
+        )
+    try:
+        metric = keras.metrics.get(name)
+    except (ValueError, TypeError):
+        metric = None
+    if isinstance(metric, type):
+        return metric
+    if isinstance(metric, keras.metrics.Metric):
+        return type(metric)
+    raise ValueError(f"no Keras metric class is named {name!r}; give the class itself (keras.metrics.…).")
+
+
+
+# ------------------------------------------------- losses and metrics in any form
+#: metric names Keras resolves from the loss and output (scikeras passes them through)
+KERAS_RESOLVED_METRICS = frozenset({"acc", "accuracy", "ce", "crossentropy"})
+
+LOSS_FORMS = (
+    "a Keras loss name, a loss function, a keras.losses.Loss class (built with its loss__ options) "
+    "or instance, or a list or dict of these (one per output)"
+)
+METRIC_FORMS = (
+    "a Keras metric name, a metric function, a keras.metrics.Metric class (built with its "
+    "metrics__ options) or instance, or a list or dict of these (for a model with several "
+    "outputs: a list or dict per output)"
+)
+
+
+def is_compile_item(value) -> bool:
+    """Whether ``value`` is one loss/metric (name, function, class or instance), not a list or dict."""
+    return isinstance(value, str) or callable(value)
+
+
+def normalize_metrics(metrics):
+    """``metrics`` as ``model.compile`` takes it: one metric becomes a list (scikeras), a tuple a list."""
+    if metrics is None:
+        return []
+    if isinstance(metrics, dict):
+        return dict(metrics)
+    if isinstance(metrics, (list, tuple)):
+        return list(metrics)
+    return [metrics]
+
+
+def map_names(items, fn):
+    """``items`` (a name, object, list or dict, nested) with every name string replaced by ``fn(name)``."""
+    if isinstance(items, str):
+        return fn(items)
+    if isinstance(items, (list, tuple)):
+        return [map_names(v, fn) for v in items]
+    if isinstance(items, dict):
+        return {k: map_names(v, fn) for k, v in items.items()}
+    return items
+
+
+def freeze_items(items):
+    """A hashable form of a loss/metrics structure for pool keys (classes by identity).
+
+    Raises TypeError for instances (stateful Keras objects: such fits are not pooled).
+    """
+    from skdl.training import freeze
+
+    if isinstance(items, type):
+        return ("class", items)
+    if isinstance(items, (list, tuple)):
+        return ("seq", tuple(freeze_items(v) for v in items))
+    if isinstance(items, dict):
+        return ("dict", tuple(sorted((str(k), freeze_items(v)) for k, v in items.items())))
+    return freeze(items)
+
+
+def compile_items(items, options: dict, *, owner: str, param: str, named_class, forms: str,
+                  strict: bool = True, build: bool = True):
+    """Build a loss/metrics structure with its routed options (scikeras' ``unflatten_params``).
+
+    Parameters
+    ----------
+    items : str, callable, class, instance, list or dict
+        One item, or a list (by position) or dict (by key) of items, nested.
+    options : dict
+        The routed options, prefix removed. ``<param>`` (no ``__``) goes to
+        every item of the list or dict it is given at (``loss__from_logits``);
+        ``<index or key>__<param>`` to one item (``loss__1__label_smoothing``,
+        ``metrics__out2__0__threshold``); a digit is a positional argument,
+        and a class given as an argument is built with the options routed
+        below its name, as in scikeras.
+    owner, param : str
+        Named in messages (``"KerasClassifier"``, ``"loss"``).
+    named_class : callable
+        ``named_class(name)`` -> the class of a name given with options
+        (``"binary_crossentropy"`` -> ``BinaryCrossentropy``); raises ValueError.
+    forms : str
+        The accepted forms, for messages.
+    strict : bool, default=True
+        Raise for an option that reaches no item, or that an item does not take;
+        else warn and leave it out.
+    build : bool, default=True
+        False only checks the options and returns them (the ones kept).
+
+    Returns
+    -------
+    The built structure (classes and named items with options are instances),
+    or with ``build=False`` the options that are kept.
+
+    Raises
+    ------
+    TypeError
+        ``items`` holds something that is not one of ``forms``.
+    ValueError
+        An option that no item takes (``strict=True``).
+    """
+    bad: dict = {}
+    built = _walk_items(items, options, {}, "", owner=owner, param=param, named_class=named_class,
+                        forms=forms, bad=bad, build=build)
+    if bad:
+        if strict:
+            raise ValueError(next(iter(bad.values())))
+        for msg in bad.values():
+            warnings.warn(f"{msg} It is ignored.", SkdlWarning, stacklevel=5)
+        if build:  # build again without the options no item takes
+            return compile_items(items, {k: v for k, v in options.items() if k not in bad}, owner=owner,
+                                 param=param, named_class=named_class, forms=forms, strict=True, build=True)
+    if not build:
+        return {k: v for k, v in options.items() if k not in bad}
+    return built
+
+
+def _walk_items(items, options, shared, path, *, owner, param, named_class, forms, bad, build):
+    label = f"{param}[{path.rstrip('_').replace('__', '][')}]" if path else param
+    if isinstance(items, (list, tuple, dict)):
+        keys = [str(k) for k in (items if isinstance(items, dict) else range(len(items)))]
+        own = {k: (path, v) for k, v in options.items() if "__" not in k}  # shared by the items of this level
+        for key in options:
+            head, sep, _ = key.partition("__")
+            if sep and head not in keys:
+                bad[path + key] = (
+                    f"The option '{param}__{path}{key}' of {owner} names the item {head!r} of {label}, "
+                    f"whose items are {keys} (by position or key).{did_you_mean(head, keys)}"
+                )
+        out = {} if isinstance(items, dict) else []
+        for k, key in zip(list(items) if isinstance(items, dict) else range(len(items)), keys):
+            value = _walk_items(items[k], route_params(options, key), own, f"{path}{key}__", owner=owner,
+                                param=param, named_class=named_class, forms=forms, bad=bad, build=build)
+            if isinstance(out, dict):
+                out[k] = value
+            else:
+                out.append(value)
+        return out
+    if not is_compile_item(items):
+        raise TypeError(
+            f"The '{param}' parameter of {owner} must be {forms}. Got {items!r} "
+            f"({type(items).__name__}) in {label}."
+        )
+    given = {**shared, **{k: (path, v) for k, v in options.items()}}  # option -> (its path, value)
+    if not given and not isinstance(items, type):
+        return items  # a name, function or instance is used as given
+    cls = items
+    if isinstance(items, str):
+        try:
+            cls = named_class(items)
+        except ValueError as exc:
+            for k, (at, _) in given.items():
+                bad.setdefault(at + k, f"The option '{param}__{at}{k}' of {owner} reaches {label}={items!r}: {exc}")
+            return items
+    if not isinstance(cls, type):
+        for k, (at, _) in given.items():
+            bad.setdefault(at + k, (
+                f"The option '{param}__{at}{k}' of {owner} is routed to {label}={items!r}, which is not a class; "
+                f"pass its class to have it built with options, or set them on the object."
+            ))
+        return items
+    accepted = _params_of(cls)
+    for k, (at, _) in given.items():
+        head = k.partition("__")[0]
+        if "__" in k:
+            if head not in given or not isinstance(given[head][1], type):
+                bad.setdefault(at + k, (
+                    f"The option '{param}__{at}{k}' of {owner} routes options to the argument {head!r} of "
+                    f"{cls.__name__} ({label}), which is not given as a class."
+                ))
+        elif not head.isdigit() and not _accepts(cls, head):
+            bad.setdefault(at + k, (
+                f"The option '{param}__{at}{k}' of {owner} is not taken by {cls.__name__} ({label}); "
+                f"it takes {accepted}.{did_you_mean(head, accepted)}"
+            ))
+    if not build or bad:
+        return items
+    return _build(cls, {k: v for k, (_, v) in given.items()})

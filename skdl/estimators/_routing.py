@@ -13,7 +13,8 @@ from skdl.utils import did_you_mean
 ROUTES = {
     "model": "the architecture builder (keyword arguments)",
     "optimizer": "the Keras optimizer's options",
-    "loss": "the Keras loss's options",
+    "loss": "the Keras loss's options (loss__<param>, or per output loss__<index or key>__<param>)",
+    "metrics": "options of metrics given as classes (metrics__<param>, metrics__<index or key>__<param>)",
     "compile": "model.compile keyword arguments",
     "fit": "training options (epochs, batch_size, shuffle, verbose, validation_split, validation_batch_size, "
            "callbacks; others go to model.fit on the Keras engine)",

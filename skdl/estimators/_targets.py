@@ -68,8 +68,23 @@ _SCALE_SENSITIVE = {
 }
 
 
+_KNOWN_LOSSES = BINARY_LOSSES | SPARSE_LOSSES | ONEHOT_LOSSES | REGRESSION_LOSSES
+
+
 def _loss_name(loss):
-    return loss.lower() if isinstance(loss, str) else None
+    """The loss's name: as given for a name; for a Keras loss class, instance or function
+    (``CategoricalCrossentropy``) its snake-case name when it is one of the losses above,
+    so the target is encoded for it as for the name; else None."""
+    if isinstance(loss, str):
+        return loss.lower()
+    if loss is None or isinstance(loss, (list, tuple, dict)):
+        return None
+    if isinstance(loss, type) or not hasattr(loss, "__name__"):  # a class, or an instance
+        cls = loss if isinstance(loss, type) else type(loss)
+        name = "".join(f"_{c.lower()}" if c.isupper() else c for c in cls.__name__).lstrip("_")
+    else:  # a function
+        name = loss.__name__
+    return name if name in _KNOWN_LOSSES else None
 
 
 class ClassifierTarget:

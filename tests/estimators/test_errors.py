@@ -36,6 +36,35 @@ def test_unknown_loss_and_optimizer_option(iris):
         MLPClassifier(optimizer="sgd", optimizer__momentun=0.9, **FAST).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"metrics": [3]}, TypeError, r"'metrics' parameter of MLPClassifier must be a Keras metric name.*Got 3 \(int\) in metrics\[0\]"),
+        ({"loss": [3]}, TypeError, r"'loss' parameter of MLPClassifier must be a Keras loss name.*Got 3 \(int\) in loss\[0\]"),
+        ({"metrics": ["binary_accuracy"], "metrics__3__threshold": 0.4}, ValueError,
+         r"'metrics__3__threshold' of MLPClassifier names the item '3' of metrics, whose items are \['0'\]"),
+        ({"metrics": ["accuracy"], "metrics__0__threshold": 0.4}, ValueError,
+         r"metrics\[0\]='accuracy': Keras picks the metric .* give a class"),
+        ({"metrics": ["binary_accuracy"], "metrics__0__thresh": 0.4}, ValueError,
+         r"'metrics__0__thresh' .* not taken by BinaryAccuracy .*Did you mean 'threshold'"),
+        ({"loss": "binary_crossentropy", "loss__smoothing": 0.1}, ValueError,
+         r"'loss__smoothing' .* not taken by BinaryCrossentropy .*Did you mean 'label_smoothing'"),
+    ],
+)
+def test_bad_loss_and_metric_forms_and_options(binary_data, params, error, match):
+    X, y = binary_data
+    with pytest.raises(error, match=match):
+        MLPClassifier(**{**FAST, **params}).fit(X, y)
+
+
+def test_metric_instance_with_options_is_an_error(binary_data):
+    import keras
+
+    X, y = binary_data
+    with pytest.raises(ValueError, match=r"routed to metrics\[0\]=.*which is not a class; pass its class"):
+        MLPClassifier(metrics=[keras.metrics.BinaryAccuracy()], metrics__0__threshold=0.4, **FAST).fit(X, y)
+
+
 def test_unknown_routed_prefix_has_a_hint(iris):
     X, y = iris
     with pytest.raises(ValueError, match="optimiser__momentum.*prefixes"):

@@ -219,3 +219,33 @@ def test_subclass_parameter_never_stored_can_still_be_set(binary_data):
     clf.fit(X, y)
     assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.05)
     assert [layer.units for layer in clf.model_.layers] == [2, 1]
+
+
+def test_loss_class_is_encoded_for_like_its_name():
+    # CategoricalCrossentropy given as a class (with a routed option) needs one-hot targets,
+    # as loss="categorical_crossentropy" does; integer codes would not fit its output
+    X = np.random.RandomState(0).rand(60, 3)
+    y = np.arange(60) % 3
+
+    def build():
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(3, activation="softmax")])
+
+    clf = KerasClassifier(build, loss=keras.losses.CategoricalCrossentropy, loss__label_smoothing=0.1,
+                          epochs=1, verbose=0).fit(X, y)
+    assert clf.model_.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
+    assert clf.predict_proba(X[:4]).shape == (4, 3)
+
+
+def test_metric_options_shared_and_per_item_reach_the_compiled_metrics(binary_data):
+    X, y = binary_data
+
+    def build():
+        return keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1, activation="sigmoid")])
+
+    clf = KerasClassifier(build, loss="binary_crossentropy", epochs=1, verbose=0,
+                          metrics=[keras.metrics.BinaryAccuracy, "binary_accuracy", keras.metrics.AUC],
+                          metrics__0__threshold=0.3, metrics__1__threshold=0.7, metrics__2__name="my_auc").fit(X, y)
+    built = [m for m in clf.model_.metrics if hasattr(m, "metrics")][0].metrics  # Keras' CompileMetrics
+    assert [(type(m).__name__, getattr(m, "threshold", None)) for m in built] == [
+        ("BinaryAccuracy", pytest.approx(0.3)), ("BinaryAccuracy", pytest.approx(0.7)), ("AUC", None)]
+    assert "my_auc" in clf.history_
