@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import datetime
 import socket
 from collections.abc import Iterable
 from typing import Any
@@ -199,6 +200,10 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+# Seconds after which a running trial that never got its worker tag counts as dead.
+UNTAGGED_GRACE = 5.0
+
+
 def fail_dead_local_trials(study: optuna.Study) -> list[int]:
     """Fail running trials whose worker process on this machine no longer exists.
 
@@ -206,7 +211,10 @@ def fail_dead_local_trials(study: optuna.Study) -> list[int]:
     storage has no heartbeat. Trials record ``host:pid`` of their worker, so
     trials started on this host by a process that is gone are failed here (they
     do not count toward ``n_trials`` and will be run again). Trials of other
-    hosts are left to the heartbeat.
+    hosts are left to the heartbeat. A running trial with no tag at all whose
+    start is more than ``UNTAGGED_GRACE`` seconds ago is failed too: a worker
+    tags its trial milliseconds after creating it, so such a trial's worker was
+    killed in between and the trial would otherwise hold a place forever.
 
     Returns
     -------
@@ -217,11 +225,17 @@ def fail_dead_local_trials(study: optuna.Study) -> list[int]:
     failed = []
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         tag = t.user_attrs.get(WORKER)
-        if not isinstance(tag, str) or ":" not in tag:
-            continue
-        t_host, _, pid = tag.rpartition(":")
-        if t_host != host or not pid.isdigit() or _pid_alive(int(pid)):
-            continue
+        if tag is None:
+            start = t.datetime_start
+            if start is None or (datetime.datetime.now() - start).total_seconds() < UNTAGGED_GRACE:
+                continue
+            tag = "unknown (killed before it tagged its trial)"
+        else:
+            if not isinstance(tag, str) or ":" not in tag:
+                continue
+            t_host, _, pid = tag.rpartition(":")
+            if t_host != host or not pid.isdigit() or _pid_alive(int(pid)):
+                continue
         try:
             # Storage API (BaseStorage.set_trial_user_attr) through the study's
             # storage: a finished trial's attributes cannot be set by number otherwise.

@@ -14,7 +14,7 @@ from optuna.trial import TrialState
 from skdl_tuning_fakes import EpochSGDClassifier
 
 from skdl.tuning import OptunaSearchCV, get_storage
-from skdl.tuning._storage import is_counted
+from skdl.tuning._storage import UNTAGGED_GRACE, WORKER, fail_dead_local_trials, is_counted
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "search_script.py")
 SPACE = {"alpha": FloatDistribution(1e-5, 1e-1, log=True)}
@@ -96,8 +96,12 @@ def test_killed_search_resumes_without_losing_trials(tiny_classification, tmp_pa
     finally:
         if proc.poll() is None:
             proc.kill()
-    before, _ = _counted(storage)
+    before, study = _counted(storage)
     assert 3 <= len(before) < 8
+    if [t for t in study.trials if t.state == TrialState.RUNNING and WORKER not in t.user_attrs]:
+        # the kill came between the trial's creation and its worker tag: such a
+        # trial is failed once it is UNTAGGED_GRACE seconds old (see the test below)
+        time.sleep(UNTAGGED_GRACE + 0.5)
     search = OptunaSearchCV(EpochSGDClassifier(epochs=2), SPACE, n_trials=8, cv=2,
                             storage=storage, study_name="shared", load_if_exists=True,
                             random_state=1).fit(X, y)
@@ -147,3 +151,17 @@ def test_n_jobs_rejects_in_memory_storage(tiny_classification):
                             storage=InMemoryStorage())
     with pytest.raises(ValueError, match="cannot share an InMemoryStorage"):
         search.fit(X, y)
+
+
+def test_a_running_trial_without_worker_tag_is_failed_after_the_grace(tmp_path, monkeypatch):
+    """A worker killed between creating its trial and tagging it leaves no tag."""
+    import skdl.tuning._storage as storage_mod
+
+    study = optuna.create_study(storage=get_storage(str(tmp_path / "ghost.db")), study_name="g")
+    ghost = study.ask()  # RUNNING, never tagged
+    assert fail_dead_local_trials(study) == []  # young: its worker may be tagging it right now
+    assert study.trials[ghost.number].state == TrialState.RUNNING
+    monkeypatch.setattr(storage_mod, "UNTAGGED_GRACE", 0.0)
+    assert fail_dead_local_trials(study) == [ghost.number]
+    t = study.trials[ghost.number]
+    assert t.state == TrialState.FAIL and not is_counted(t)
