@@ -39,7 +39,7 @@ PRUNER_WARMUP_EPOCHS = 10
 PRUNER_MIN_ROWS = 50
 # Early stopping, when searched, holds out enough rows of a fold's training part
 # for a meaningful validation score (the estimators need 30).
-MIN_VALIDATION_ROWS = 30
+MIN_VALIDATION_ROWS = 30  # skdl.estimators._data.MIN_VALIDATION_ROWS (a test keeps them equal)
 
 
 def validation_fraction(n_fit: int) -> float:

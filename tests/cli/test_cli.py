@@ -407,6 +407,10 @@ def test_tune_sizes_the_search_to_the_data():
     from skdl.cli._models import STEP, search_space
     from skdl.cli._tune import validation_fraction
 
+    from skdl.cli import _tune
+    from skdl.estimators._data import MIN_VALIDATION_ROWS
+
+    assert _tune.MIN_VALIDATION_ROWS == MIN_VALIDATION_ROWS  # the estimators' rule, written once more here
     assert validation_fraction(1000) == 0.1
     assert validation_fraction(200) == 0.15  # 30 rows
     assert validation_fraction(54) == 0.25  # capped: 13 rows, too few to search early stopping
