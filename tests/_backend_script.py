@@ -45,6 +45,20 @@ assert reg.predict(Xr).shape == (80,) and reg.score(Xr, yr) > 0.5
 
 import keras  # noqa: E402
 
+
+def frozen(meta=None, compile_kwargs=None):  # lr 0: both engines see the same outputs
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(
+        1, activation="sigmoid", kernel_initializer=keras.initializers.Constant(0.3))])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+# 40 rows at batch 16: the compiled engine's padded last batch logs what Keras' partial one does
+Xb, yb = Xr[:40].astype("float32"), (yr[:40] > 0).astype(int)
+logs = [skdl.KerasClassifier(frozen, epochs=1, batch_size=16, engine=e, random_state=0).fit(Xb, yb).history_
+        for e in ("compiled", "keras")]
+assert all(np.allclose(logs[0][k], logs[1][k], rtol=1e-5) for k in logs[1]), logs
+
 print(f"backend={keras.backend.backend()}")
 print(f"tensorflow imported={'tensorflow' in sys.modules}")
 print("skdl", skdl.__version__, "ALL OK")

@@ -8,8 +8,9 @@ fit, so the compiled engines are built to be reused (docs/design.md, "Engine"):
   dispatch overhead are paid per epoch, not per batch;
 * batches have a static shape: the last batch is filled with resampled rows of
   weight zero and the real rows are re-weighted so the loss equals Keras' mean
-  over the partial batch; evaluation and prediction pad to power-of-two
-  buckets. On JAX this keeps XLA from recompiling for every fold size;
+  over the partial batch, while the metrics and the logged loss count each
+  real row once (:class:`~skdl.training._fixes.PaddedBatchAccounting`);
+  evaluation and prediction pad to power-of-two buckets. On JAX this keeps XLA from recompiling for every fold size;
 * :meth:`CompiledNetwork.reinitialize` draws fresh weights from the layers' own
   initializers and resets optimizer and metric state, so a network can be
   handed from one fit to the next without rebuilding or retracing anything
@@ -79,12 +80,25 @@ class CompiledNetwork(BaseNetwork):
 
     # ------------------------------------------------------------ backend part
     @abc.abstractmethod
-    def _run_chunk(self, xs, ys, ws):
-        """Train on ``steps`` batches stacked as (steps, batch, ...); the metrics' logs."""
+    def _run_chunk(self, xs, ys, ws, wm, ms):
+        """Train on ``steps`` batches stacked as (steps, batch, ...); the metrics' logs.
+
+        ``ws`` are the loss weights (the partial batch's real rows rescaled),
+        ``wm`` the metric weights (the rows' own, zero on padding) and ``ms``
+        the real-row mask; the step is traced inside
+        :class:`~skdl.training._fixes.PaddedBatchAccounting`.
+        """
 
     @abc.abstractmethod
-    def _eval_batch(self, xb, yb, wb):
-        """Logs of one test step on a bucket, from freshly reset metrics."""
+    def _eval_batch(self, xb, yb, wb, wm, mb):
+        """Logs of one test step on a bucket, added to the metrics' running state.
+
+        Weights as in :meth:`_run_chunk`; :meth:`_reset_eval_metrics` starts a new evaluation.
+        """
+
+    @abc.abstractmethod
+    def _reset_eval_metrics(self):
+        """Start an evaluation: the metric state back to its initial values."""
 
     @abc.abstractmethod
     def _predict_batch(self, xb):
@@ -186,14 +200,19 @@ class CompiledNetwork(BaseNetwork):
         n_steps = math.ceil(n / bs)
         pad = n_steps * bs - n
         weights = w[order].astype(np.float32, copy=True)
+        metric_weights, mask = weights, np.ones(n, np.float32)
         if pad:
             fill = rng.choice(index, size=pad, replace=True)
             order = np.concatenate([order, fill])
             n_last = bs - pad
-            # the last batch's real rows carry bs / n_last each, so the mean loss
-            # over the padded batch equals Keras' mean over the partial batch
+            zeros = np.zeros(pad, np.float32)
+            metric_weights = np.concatenate([weights, zeros])
+            mask = np.concatenate([mask, zeros])
+            # the last batch's real rows carry bs / n_last each in the loss, so its
+            # mean over the padded batch equals Keras' mean over the partial batch;
+            # the metrics count each real row once (PaddedBatchAccounting)
             weights[-n_last:] *= bs / n_last
-            weights = np.concatenate([weights, np.zeros(pad, np.float32)])
+            weights = np.concatenate([weights, zeros])
         row_values = max(1, int(np.prod(X.shape[1:])))
         chunk_steps = max(1, min(n_steps, self.train_chunk_values // (bs * row_values)))
         self._reset_train_metrics()
@@ -204,8 +223,11 @@ class CompiledNetwork(BaseNetwork):
             steps = stop - start
             xs = X[rows].reshape((steps, bs) + X.shape[1:])
             ys = y[rows].reshape((steps, bs) + y.shape[1:])
-            ws = weights[start * bs : stop * bs].reshape(steps, bs)
-            logs = self._run_chunk(xs, ys, ws)
+            part = slice(start * bs, stop * bs)
+            logs = self._run_chunk(
+                xs, ys, weights[part].reshape(steps, bs),
+                metric_weights[part].reshape(steps, bs), mask[part].reshape(steps, bs),
+            )
         return as_logs(logs)
 
     # -------------------------------------------------------------- evaluation
@@ -219,19 +241,21 @@ class CompiledNetwork(BaseNetwork):
         n = len(X)
         if n == 0:
             return {}
-        totals, weight_sum = {}, 0.0
+        self._reset_eval_metrics()
+        logs = None
         for start, stop, size in buckets(n, X.shape[1:]):
             xb, yb, wb = X[start:stop], y[start:stop], w[start:stop].astype(np.float32)
             real = stop - start
+            wm, mb = wb, np.ones(real, np.float32)
             if size > real:
+                zeros = np.zeros(size - real, np.float32)
                 xb = pad_rows(xb, size)
                 yb = pad_rows(yb, size)
-                wb = np.concatenate([wb * (size / real), np.zeros(size - real, np.float32)])
-            logs = as_logs(self._eval_batch(xb, yb, wb))
-            for k, v in logs.items():
-                totals[k] = totals.get(k, 0.0) + v * real
-            weight_sum += real
-        return {k: v / weight_sum for k, v in totals.items()}
+                wm, mb = np.concatenate([wb, zeros]), np.concatenate([mb, zeros])
+                wb = np.concatenate([wb * (size / real), zeros])
+            # the metric state runs over all buckets, as over Keras' batches
+            logs = self._eval_batch(xb, yb, wb, wm, mb)
+        return as_logs(logs)
 
     # -------------------------------------------------------------- prediction
     def predict(self, X):

@@ -225,6 +225,121 @@ def _backend():
         return None
 
 
+# ------------------------------------------------------ padded batch accounting
+
+
+class PaddedBatchAccounting:
+    """While a compiled step is traced, make a padded batch count like Keras' partial batch.
+
+    The compiled engines train and evaluate on batches of one static shape:
+    the last batch of an epoch is filled with resampled rows of weight zero and
+    its real rows weigh ``bs / n_real``, so the batch's mean loss is Keras' mean
+    over the partial batch. Keras' ``train_step``/``test_step`` hand that one
+    weight vector to the metrics too, which would count the partial batch as a
+    full one (issue 14, E1). Inside this context, and for the batch given to
+    :meth:`set` (traced values), the compiled metrics and the loss tracker
+    count only the real rows, as Keras does:
+
+    * weighted metrics (skdl compiles every metric as ``weighted_metrics``)
+      get the rows' own weights, zero on padding, not the loss's rescaled ones;
+    * unweighted metrics (a builder's own ``compile(metrics=...)``) get the
+      real-row mask, so padding rows are not counted;
+    * the loss tracker weighs the batch's mean loss by its number of real
+      rows, as Keras weighs a partial batch by its length.
+
+    The instance attributes it sets exist only while a trace runs (Python code
+    of a ``tf.function``/``jax.jit`` runs only then), so the model, its metrics
+    and their serialisation are untouched outside it.
+
+    Written against Keras 3.15.1: ``Trainer._loss_tracker`` and
+    ``CompileMetrics`` (``built``, ``build``, ``_flatten_y``,
+    ``_flat_metrics``, ``_flat_weighted_metrics``), all private. If any is
+    missing, :attr:`active` is False and nothing is patched: the logged
+    training metrics then count the padded last batch as a full one (the
+    weights still train exactly as Keras does). An unweighted metric whose
+    ``update_state`` takes no ``sample_weight`` keeps counting padding rows.
+    A public way to give metrics their own weights in ``train_step`` (or a
+    mask for the loss tracker) would let this go.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self._weight = None
+        self._mask = None
+        self._undo = []
+        tracker = getattr(model, "_loss_tracker", None)
+        cm = getattr(model, "_compile_metrics", None)
+        needed = ("built", "build", "_flatten_y", "_flat_metrics", "_flat_weighted_metrics")
+        self.active = tracker is not None and (cm is None or all(hasattr(cm, a) for a in needed))
+
+    def set(self, weight, mask):
+        """The metric weights (zero on padding) and real-row mask of the batch being traced."""
+        self._weight, self._mask = weight, mask
+
+    def __enter__(self):
+        if not self.active:
+            return self
+        model = self.model
+        tracker = model._loss_tracker
+        tracker_update = tracker.update_state
+
+        def update_tracker(values, sample_weight=None):
+            if self._mask is None:
+                return tracker_update(values, sample_weight=sample_weight)
+            keras = sys.modules["keras"]
+            return tracker_update(values, sample_weight=keras.ops.sum(self._mask))
+
+        self._patch(tracker, "update_state", update_tracker)
+        cm = model._compile_metrics
+        if cm is not None:
+            cm_update = cm.update_state
+
+            def update_metrics(y_true, y_pred, sample_weight=None):
+                if self._mask is None:
+                    return cm_update(y_true, y_pred, sample_weight=sample_weight)
+                if not cm.built:
+                    cm.build(y_true, y_pred)
+                y_true, y_pred = cm._flatten_y(y_true), cm._flatten_y(y_pred)
+                for m, y_t, y_p in zip(cm._flat_metrics, y_true, y_pred):
+                    if m:
+                        if _takes_sample_weight(m):
+                            m.update_state(y_t, y_p, sample_weight=self._mask)
+                        else:
+                            m.update_state(y_t, y_p)
+                for m, y_t, y_p in zip(cm._flat_weighted_metrics, y_true, y_pred):
+                    if m:
+                        m.update_state(y_t, y_p, self._weight)
+
+            self._patch(cm, "update_state", update_metrics)
+        return self
+
+    def _patch(self, obj, name, fn):
+        had = name in vars(obj)
+        old = vars(obj).get(name)
+        object.__setattr__(obj, name, fn)
+        self._undo.append((obj, name, had, old))
+
+    def __exit__(self, *exc):
+        while self._undo:
+            obj, name, had, old = self._undo.pop()
+            if had:
+                object.__setattr__(obj, name, old)
+            else:
+                object.__delattr__(obj, name)
+        self._weight = self._mask = None
+        return False
+
+
+def _takes_sample_weight(metric) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(metric.update_state).parameters
+    except (TypeError, ValueError):
+        return False
+    return "sample_weight" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
 # ---------------------------------------------------------------- TensorFlow
 
 

@@ -10,6 +10,7 @@ re-initialisation) is :class:`skdl.training._compiled.CompiledNetwork`'s.
 
 from __future__ import annotations
 
+from skdl.training import _fixes
 from skdl.training._compiled import CompiledNetwork
 
 
@@ -118,11 +119,11 @@ class JaxNetwork(CompiledNetwork):
         mv = [jnp.asarray(v) for v in self._metrics_initial]
         self._state = (self._state[0], self._state[1], self._state[2], mv)
 
-    def _run_chunk(self, xs, ys, ws):
+    def _run_chunk(self, xs, ys, ws, wm, ms):
         fn = self._fns.get("train")
         if fn is None:
             fn = self._fns["train"] = self._make_train()
-        self._state, logs = fn(self._state, xs, ys, ws)
+        self._state, logs = fn(self._state, xs, ys, ws, wm, ms)
         return logs
 
     def _make_train(self):
@@ -130,31 +131,41 @@ class JaxNetwork(CompiledNetwork):
 
         model = self.model
 
-        def run(state, xs, ys, ws):
-            def body(st, batch):
-                logs, st = model.train_step(st, batch)
-                return st, logs
+        def run(state, xs, ys, ws, wm, ms):
+            with _fixes.PaddedBatchAccounting(model) as accounting:
 
-            state, logs = jax.lax.scan(body, tuple(state), (xs, ys, ws))
+                def body(st, batch):
+                    x, y, w, w_metric, mask = batch
+                    accounting.set(w_metric, mask)
+                    logs, st = model.train_step(st, (x, y, w))
+                    return st, logs
+
+                state, logs = jax.lax.scan(body, tuple(state), (xs, ys, ws, wm, ms))
             return state, jax.tree_util.tree_map(lambda a: a[-1], logs)
 
         return jax.jit(run)
 
-    def _eval_batch(self, xb, yb, wb):
-        import jax
+    def _reset_eval_metrics(self):
         import jax.numpy as jnp
+
+        self._eval_metrics = [jnp.asarray(v) for v in self._metrics_initial]
+
+    def _eval_batch(self, xb, yb, wb, wm, mb):
+        import jax
 
         fn = self._fns.get("eval")
         if fn is None:
             model = self.model
 
-            def run(tv, ntv, mv, x, y, w):
-                logs, _ = model.test_step((tv, ntv, mv), (x, y, w))
-                return logs
+            def run(tv, ntv, mv, x, y, w, w_metric, mask):
+                with _fixes.PaddedBatchAccounting(model) as accounting:
+                    accounting.set(w_metric, mask)
+                    logs, (_, _, mv) = model.test_step((tv, ntv, mv), (x, y, w))
+                return logs, mv
 
             fn = self._fns["eval"] = jax.jit(run)
-        mv = [jnp.asarray(v) for v in self._metrics_initial]
-        return fn(*self._weights(), mv, xb, yb, wb)
+        logs, self._eval_metrics = fn(*self._weights(), self._eval_metrics, xb, yb, wb, wm, mb)
+        return logs
 
     def _predict_batch(self, xb):
         import jax

@@ -60,13 +60,13 @@ class TensorFlowNetwork(CompiledNetwork):
     def _reset_train_metrics(self):
         self.model.reset_metrics()
 
-    def _run_chunk(self, xs, ys, ws):
+    def _run_chunk(self, xs, ys, ws, wm, ms):
         fn = self._fns.get("train")
         if fn is None:
             fn = self._fns["train"] = self._make_train(xs, ys)
         registry = _fixes.tf_gradient_registry()
         before = len(registry)
-        logs = fn(xs, ys, ws)
+        logs = fn(xs, ys, ws, wm, ms)
         if len(registry) > before:  # this call traced the train step
             _fixes.forget_custom_gradients(registry, before)
         return logs
@@ -80,18 +80,22 @@ class TensorFlowNetwork(CompiledNetwork):
         def spec(a):
             return tf.TensorSpec([None, None, *a.shape[2:]], tf.as_dtype(a.dtype))
 
-        @tf.function(
-            input_signature=[spec(xs), spec(ys), tf.TensorSpec([None, None], tf.float32)],
-            reduce_retracing=True,
-        )
-        def run(xs, ys, ws):
-            for i in tf.range(tf.shape(xs)[0]):
-                model.train_step((xs[i], ys[i], ws[i]))
-            return model.get_metrics_result()
+        weights = tf.TensorSpec([None, None], tf.float32)
+
+        @tf.function(input_signature=[spec(xs), spec(ys), weights, weights, weights], reduce_retracing=True)
+        def run(xs, ys, ws, wm, ms):
+            with _fixes.PaddedBatchAccounting(model) as accounting:
+                for i in tf.range(tf.shape(xs)[0]):
+                    accounting.set(wm[i], ms[i])
+                    model.train_step((xs[i], ys[i], ws[i]))
+                return model.get_metrics_result()
 
         return run
 
-    def _eval_batch(self, xb, yb, wb):
+    def _reset_eval_metrics(self):
+        self.model.reset_metrics()
+
+    def _eval_batch(self, xb, yb, wb, wm, mb):
         import tensorflow as tf
 
         fn = self._fns.get("eval")
@@ -100,13 +104,14 @@ class TensorFlowNetwork(CompiledNetwork):
             install_tf_log_filter()
 
             @tf.function(reduce_retracing=True)
-            def run(x, y, w):
-                model.test_step((x, y, w))
-                return model.get_metrics_result()
+            def run(x, y, w, wm, m):
+                with _fixes.PaddedBatchAccounting(model) as accounting:
+                    accounting.set(wm, m)
+                    model.test_step((x, y, w))
+                    return model.get_metrics_result()
 
             fn = self._fns["eval"] = run
-        self.model.reset_metrics()
-        return fn(xb, yb, wb)
+        return fn(xb, yb, wb, wm, mb)
 
     def _predict_batch(self, xb):
         import tensorflow as tf

@@ -158,14 +158,9 @@ def pytest_collection_modifyitems(config, items):
 
     strict: a test that starts passing fails the run until its line is removed,
     so the list is a ratchet that only shrinks; a test not on the list must pass.
-    Exception: a line whose only change is ``E1`` (the compiled engine weights
-    the padded last batch's rows in the logged metrics, docs/scikeras-gaps.md)
-    is xfail(strict=False): those tests pass or fail with the shuffle until E1
-    is fixed, and a lucky pass must not fail the run.
     """
     gaps = _known_gaps()
     for item in items:
         test_id = item.nodeid.split("interop/", 1)[-1]
         if test_id in gaps:
-            flaky = gaps[test_id] == "E1"
-            item.add_marker(pytest.mark.xfail(strict=not flaky, reason=f"issue 14 gap, needs {gaps[test_id]}"))
+            item.add_marker(pytest.mark.xfail(strict=True, reason=f"issue 14 gap, needs {gaps[test_id]}"))

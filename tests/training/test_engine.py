@@ -228,3 +228,41 @@ def test_the_retracing_filter_matches_the_engines_own_function_names():
     for fn in net._fns.values():
         name = fn.python_function.__qualname__
         assert name.startswith(OwnRetracingFilter._marker.split(" ", 1)[1]), name
+
+
+def _frozen_classifier(metrics_in_builder):
+    """A logistic unit with lr 0: both engines see the same fixed outputs every batch."""
+
+    def build(meta=None, compile_kwargs=None):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(
+            1, activation="sigmoid", kernel_initializer=keras.initializers.Constant(0.3), bias_initializer="zeros")])
+        if metrics_in_builder:  # unweighted metrics, as a scikeras builder compiles them
+            model.compile(optimizer=keras.optimizers.SGD(0.0), loss="binary_crossentropy",
+                          metrics=["accuracy", "auc"])
+        return model
+
+    if metrics_in_builder:
+        return dict(model=build)
+    return dict(model=build, loss="binary_crossentropy", metrics=["binary_accuracy", "auc"],
+                optimizer="sgd", optimizer__learning_rate=0.0)
+
+
+@pytest.mark.parametrize("metrics_in_builder", [False, True], ids=["weighted", "builder-unweighted"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["no-weights", "sample-weights"])
+def test_a_partial_last_batch_logs_the_same_loss_and_metrics_on_both_engines(metrics_in_builder, weighted):
+    # 28 training rows at batch 16: the compiled engine pads the last batch of 12
+    # (issue 14, E1: it used to count that batch as a full one in the metrics)
+    from skdl import KerasClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3)).astype(np.float32)
+    y = (rng.uniform(size=40) < 0.3).astype(int)
+    w = rng.uniform(size=40).astype(np.float32) if weighted else None
+    hist = {}
+    for engine in ("compiled", "keras"):
+        clf = KerasClassifier(epochs=2, batch_size=16, validation_split=0.3, random_state=0, verbose=0,
+                              engine=engine, **_frozen_classifier(metrics_in_builder))
+        hist[engine] = clf.fit(X, y, sample_weight=w).history_
+    assert set(hist["compiled"]) == set(hist["keras"])
+    for name, values in hist["keras"].items():
+        np.testing.assert_allclose(hist["compiled"][name], values, rtol=1e-5, atol=1e-6, err_msg=name)

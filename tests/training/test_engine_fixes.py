@@ -156,3 +156,39 @@ def test_forget_custom_gradients_drops_only_new_custom_gradient_entries():
     registry = {"MatMul": 1, "CustomGradient-1": 2, "Relu": 3, "CustomGradient-2": 4, 5: 6}
     _fixes.forget_custom_gradients(registry, 2)
     assert registry == {"MatMul": 1, "CustomGradient-1": 2, "Relu": 3, 5: 6}
+
+
+def test_padded_batch_accounting_patches_only_inside_its_context_and_falls_back_when_keras_moves():
+    model = _model()
+    _fixes.symbolic_build(model, _batch())
+    cm, tracker = model._compile_metrics, model._loss_tracker
+    acc = _fixes.PaddedBatchAccounting(model)
+    assert acc.active
+    with acc:
+        assert "update_state" in vars(cm) and "update_state" in vars(tracker)
+    assert "update_state" not in vars(cm) and "update_state" not in vars(tracker)
+
+    class Moved:  # a Keras whose CompileMetrics lost a private name: nothing is patched
+        _loss_tracker = tracker
+        _compile_metrics = object()
+
+    moved = _fixes.PaddedBatchAccounting(Moved())
+    assert not moved.active
+    with moved:
+        assert "update_state" not in vars(tracker)
+
+
+def test_padded_batch_accounting_counts_only_real_rows():
+    model = _model()
+    x, y, w = _batch()
+    _fixes.symbolic_build(model, (x, y, w))
+    model.reset_metrics()
+    y_pred = model(x)
+    with _fixes.PaddedBatchAccounting(model) as acc:
+        acc.set(np.array([1.0, 0.0], np.float32), np.array([1.0, 0.0], np.float32))
+        model._loss_tracker.update_state(2.0, sample_weight=2)
+        model._compile_metrics.update_state(y, y_pred, sample_weight=np.array([2.0, 0.0], np.float32))
+    # the tracker counted one real row, MAE only the first row's error
+    assert float(model._loss_tracker.count) == 1.0
+    mae = [m for m in model.metrics if m.name == "compile_metrics"][0].result()["mae"]
+    assert float(mae) == pytest.approx(abs(float(np.asarray(y_pred)[0, 0])), rel=1e-5)
