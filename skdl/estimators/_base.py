@@ -10,6 +10,7 @@ holds the parameters, that sequence, prediction and pickling.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import os
 import warnings
@@ -19,6 +20,7 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skdl.architectures._shared import current_sharing, shared_mlp_graphs
 from skdl.estimators._data import (
     fit_rng,
     input_dtype,
@@ -245,6 +247,8 @@ class BaseKerasEstimator(BaseEstimator):
         y_enc = target.transform(target.check_continuation(y) if continuing else y)
         sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc, self._class_weight()))
         plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params=routed_fit)
+        if not continuing:  # a search's shared graph (skdl.architectures._shared): unpickling rebuilds it
+            self._graph_sharing_ = current_sharing()
         if epochs is None:  # fit(epochs=) > fit__epochs > epochs, as in scikeras; 0: initialize()
             epochs = plan.epochs or self.epochs
         meta = self._meta_ if continuing else self._meta(X, target, X_dtype)
@@ -367,6 +371,8 @@ class BaseKerasEstimator(BaseEstimator):
             )
         if net.reusable:
             net.reinitialize(seed)
+        if plan.network_values is not None:  # a search's shared graph: this trial's widths, dropout, L2
+            plan.network_values(net.model, seed)
         own_network(self, net)
 
     def _release_network(self):
@@ -432,11 +438,13 @@ class BaseKerasEstimator(BaseEstimator):
     def _restore_network(self, saved):
         """Rebuild the network of a fitted estimator (unpickling, :func:`skdl.load`) with ``saved`` weights."""
         target, meta = self.target_encoder_, self._meta_
-        plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params={})
-        sample = (np.zeros((2, *meta["input_shape_"]), np.float32), target.dummy(2), np.ones(2, np.float32))
-        with runtime.seeded(0):
-            net = make_network(lambda: plan.build_model(meta, self._builder_caller(plan), target.check_output), sample,
-                               key=None, engine=self.engine, fit_kwargs=plan.fit_options)
+        sharing = getattr(self, "_graph_sharing_", None)
+        with contextlib.nullcontext() if sharing is None else shared_mlp_graphs(sharing.max_units, sharing.widths):
+            plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params={})
+            sample = (np.zeros((2, *meta["input_shape_"]), np.float32), target.dummy(2), np.ones(2, np.float32))
+            with runtime.seeded(0):
+                net = make_network(lambda: plan.build_model(meta, self._builder_caller(plan), target.check_output),
+                                   sample, key=None, engine=self.engine, fit_kwargs=plan.fit_options)
         assign_weights(net.model, saved)
         self._network = net
         self.model_ = net.model

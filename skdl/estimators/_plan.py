@@ -82,6 +82,10 @@ class FitPlan:
         Compile with ``run_eagerly=True`` and train through ``model.fit``.
     fit_callbacks, predict_callbacks : tuple
         ``fit__callbacks`` (fit only) and ``predict__callbacks`` (predict only).
+    network_values : callable or None
+        ``fn(model, seed)``, run after the network is taken or built: gives a
+        search's shared graph this fit's widths, dropout and L2
+        (:mod:`skdl.architectures._shared`).
     metrics_options : dict
         ``metrics__`` options.
     """
@@ -112,6 +116,7 @@ class FitPlan:
     run_eagerly: bool = False
     fit_callbacks: tuple = ()
     predict_callbacks: tuple = ()
+    network_values: Any = None
 
     # ------------------------------------------------------------- building
     def make_optimizer(self):
@@ -307,6 +312,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         owner=name,
         builder=estimator._get_builder(),
         builder_params=estimator._builder_params(),
+        network_values=getattr(estimator, "_network_values", lambda: None)(),
         optimizer=estimator.optimizer,
         optimizer_options=optimizer_options,
         learning_rate=learning_rate,

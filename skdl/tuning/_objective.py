@@ -10,6 +10,7 @@ user attributes, from which :mod:`skdl.tuning._results` builds ``cv_results_``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import warnings
@@ -26,9 +27,10 @@ from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _num_samples
 
+from skdl.architectures._shared import shared_mlp_graphs
 from skdl.tuning._parallel import InterruptFlag, SurplusTrial, TrialFailed
 from skdl.tuning._pruning import PRUNED_AT_EPOCH, EpochPruningCallback, accepts_epoch_callbacks
-from skdl.tuning._spaces import encode_params, sample_params
+from skdl.tuning._spaces import LayerSpace, encode_params, sample_params
 from skdl.tuning._storage import FAIL_REASON, STOP_REASON, SURPLUS, WORKER, is_counted, worker_tag
 
 __all__ = [
@@ -170,6 +172,40 @@ def _safe_split_y(y, indices):
     return None if y is None else _safe_indexing(y, indices)
 
 
+# Up to this many training rows per fold, a search builds hidden layers at the space's largest
+# width and masks each trial's (skdl.architectures._shared): the wider matmuls cost less than a
+# new trace. Above it, widths stay exact and only dropout and L2 are shared.
+SHARED_WIDTH_MAX_ROWS = 10_000
+# How a trial's width maps to its graph's (skdl.architectures._shared.Sharing.graph_width).
+SHARED_WIDTHS = "pow2"
+
+
+def shared_widths(param_distributions: dict, splits) -> int | None:
+    """The ``max_units`` trials of this space share (None: exact widths; see SHARED_WIDTH_MAX_ROWS).
+
+    The largest width any ``hidden_layer_sizes`` entry can draw (a
+    :class:`~skdl.tuning.LayerSpace`'s upper bound, or the largest layer of a
+    list of choices), when every fold trains on at most
+    ``SHARED_WIDTH_MAX_ROWS`` rows.
+    """
+    if max((len(train) for train, _ in splits), default=0) > SHARED_WIDTH_MAX_ROWS:
+        return None
+    top = None
+    for name, spec in param_distributions.items():
+        if not name.split("__")[-1] == "hidden_layer_sizes":
+            continue
+        if isinstance(spec, LayerSpace):
+            widths = [int(spec.units[1])]
+        elif isinstance(spec, (list, tuple)):
+            widths = [int(u) for choice in spec
+                      for u in ((choice,) if isinstance(choice, (int, np.integer)) else choice)]
+        else:
+            return None  # a distribution this cannot bound: exact widths
+        if widths:
+            top = max(widths + ([top] if top else []))
+    return top
+
+
 class TrialObjective:
     """Cross-validate the parameters a trial samples. Picklable for workers.
 
@@ -200,11 +236,15 @@ class TrialObjective:
         Report fold 0's epochs to the trial (the final estimator takes callbacks).
     monitor_metric : str or None
         The Keras name of the score reported per epoch (see EpochPruningCallback).
+    shared_widths : int, None or False, default=False
+        Fit the folds inside :func:`skdl.architectures.shared_mlp_graphs`
+        with this ``max_units`` (None: exact widths, shared dropout and L2);
+        False: no sharing (see :func:`shared_widths`).
     """
 
     def __init__(self, *, estimator, param_distributions, X, y, splits, scorers,
                  refit_metric, fit_params, error_score, return_train_score, n_trials,
-                 prune, monitor_metric):
+                 prune, monitor_metric, shared_widths=False):
         self.estimator = estimator
         self.param_distributions = param_distributions
         self.X = X
@@ -218,6 +258,7 @@ class TrialObjective:
         self.n_trials = n_trials
         self.prune = prune
         self.monitor_metric = monitor_metric
+        self.shared_widths = shared_widths
         self.interrupt_flag: InterruptFlag | None = None
 
     def _claim(self, trial: optuna.trial.Trial) -> None:
@@ -290,11 +331,14 @@ class TrialObjective:
         X_te, y_te = _safe_indexing(self.X, test), _safe_split_y(self.y, test)
         fit_params = index_fit_params(self.fit_params, _num_samples(self.X), train)
         start = time.perf_counter()
-        if reporter is None:
-            fit_with_callbacks(est, X_tr, y_tr, fit_params)
-        else:
-            fit_with_callbacks(est, X_tr, y_tr, fit_params, callbacks=[reporter],
-                               eval_set=(X_te, y_te))
+        sharing = (contextlib.nullcontext() if self.shared_widths is False
+                   else shared_mlp_graphs(max_units=self.shared_widths, widths=SHARED_WIDTHS))
+        with sharing:
+            if reporter is None:
+                fit_with_callbacks(est, X_tr, y_tr, fit_params)
+            else:
+                fit_with_callbacks(est, X_tr, y_tr, fit_params, callbacks=[reporter],
+                                   eval_set=(X_te, y_te))
         fit_time = time.perf_counter() - start
         self._check_interrupt()
         test_scores = _score(est, X_te, y_te, self.scorers)

@@ -37,6 +37,7 @@ from skdl.tuning._objective import (
     final_accepts_callbacks,
     fit_with_callbacks,
     make_cv,
+    shared_widths,
 )
 from skdl.tuning._parallel import InterruptFlag, n_cores, optimize_loop, run_workers
 from skdl.tuning._progress import SearchProgress
@@ -143,6 +144,17 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         as failed with its ``fail_reason`` user attribute). ``"raise"`` re-raises.
     return_train_score : bool, default=False
         Also score the training part of each fold.
+    share_graphs : bool, default=True
+        Let trials of :class:`~skdl.MLPClassifier`/:class:`~skdl.MLPRegressor`
+        share compiled graphs: dropout and L2 become runtime values and, on up
+        to ``SHARED_WIDTH_MAX_ROWS`` (10 000) training rows, hidden layers are
+        built at the space's largest width with the trial's units drawn and the
+        others zero, so trials that differ in width, dropout, L2 or learning
+        rate reuse one trace (:mod:`skdl.architectures._shared`). The networks
+        compute what the trial's exact widths compute (dropout masks are drawn
+        differently). Configurations it cannot express (batch norm, L1,
+        activation(0) != 0, other builders) build as usual; the refit always
+        builds the exact network. ``False`` builds every trial exactly.
 
     Attributes
     ----------
@@ -221,6 +233,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         "return_train_score": ["boolean"],
         "heartbeat_interval": [Interval(Integral, 1, None, closed="left"), None],
         "grace_period": [Interval(Integral, 1, None, closed="left"), None],
+        "share_graphs": ["boolean"],
     }
 
     def __init__(
@@ -245,6 +258,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         return_train_score=False,
         heartbeat_interval=None,
         grace_period=None,
+        share_graphs=True,
     ):
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -265,6 +279,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         self.return_train_score = return_train_score
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
+        self.share_graphs = share_graphs
 
     # -- tags -----------------------------------------------------------------
 
@@ -418,6 +433,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             return_train_score=self.return_train_score, n_trials=self.n_trials,
             prune=not isinstance(pruner, NopPruner) and final_accepts_callbacks(self.estimator),
             monitor_metric=self._monitor_metric(refit_metric),
+            shared_widths=shared_widths(self.param_distributions, splits) if self.share_graphs else False,
         )
         optuna_verbosity = optuna.logging.INFO if self.verbose > 1 else optuna.logging.ERROR
         old_verbosity = optuna.logging.get_verbosity()
