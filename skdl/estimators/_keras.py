@@ -68,6 +68,9 @@ class _KerasModelMixin:
     _unknown_routed_names = "warn"
     # callback instances are the ones called (scikeras): a callback keeps what it recorded
     _callback_instances = "as_given"
+    # scikeras' model handling (_plan.FitPlan.scikeras_model): a compiled model is kept, a
+    # keras.Model instance is model_ with its weights, **kwargs builders get compile_kwargs and params
+    _scikeras_model = True
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
