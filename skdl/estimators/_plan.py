@@ -91,6 +91,9 @@ class FitPlan:
         weights and optimizer included, and a builder taking ``**kwargs`` gets
         ``meta``, ``compile_kwargs`` and ``params``. False (skdl's own
         estimators): ``loss=`` recompiles, a given model is cloned.
+    learning_rate_param : float, keras LearningRateSchedule or None
+        The ``learning_rate`` parameter itself (``learning_rate`` may come from
+        ``optimizer__learning_rate``); see :meth:`start_rate`.
     """
 
     owner: str
@@ -120,6 +123,7 @@ class FitPlan:
     fit_callbacks: tuple = ()
     predict_callbacks: tuple = ()
     scikeras_model: bool = False
+    learning_rate_param: Any = None
 
     # ------------------------------------------------------------- building
     def make_optimizer(self):
@@ -157,8 +161,17 @@ class FitPlan:
                              named_class=lambda name: _metric_class(keras, name), forms=METRIC_FORMS)
 
     def start_rate(self, model):
-        """The rate to set at the start of a fit on ``model``, or None to keep its own."""
+        """The rate to set at the start of a fit on ``model``, or None to keep its own.
+
+        A model compiled with an optimizer of its own (not ``compile_kwargs``'),
+        in KerasClassifier/KerasRegressor, takes only the ``learning_rate``
+        parameter: ``optimizer__learning_rate`` configures the optimizer the
+        estimator would build, which that model does not use (as in scikeras).
+        """
         lr = self.learning_rate
+        if getattr(model, "_skdl_own_optimizer", False):
+            lr = self.learning_rate_param if isinstance(self.learning_rate_param, numbers.Real) else None
+            return None if lr is None else float(lr)
         if isinstance(lr, numbers.Real):
             return float(lr)
         if lr is None and not getattr(model, "_skdl_compiled_by_builder", False):
@@ -236,6 +249,9 @@ class FitPlan:
             user_compiled = compiled and not self.loss_given and not given
             check_output(model)
         model._skdl_compiled_by_builder = bool(user_compiled)
+        # scikeras compiles nothing here, so optimizer__ options reach only compile_kwargs' optimizer
+        model._skdl_own_optimizer = bool(self.scikeras_model and user_compiled
+                                         and not getattr(model, "_skdl_plan_optimizer", False))
         if not user_compiled:
             model.compile(optimizer=self.make_optimizer(), loss=self.make_loss(),
                           weighted_metrics=self.make_metrics() or None, **self.compile_options)
@@ -410,6 +426,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         fit_callbacks=tuple(fit_cbs),
         predict_callbacks=tuple(predict_cbs),
         scikeras_model=bool(getattr(estimator, "_scikeras_model", False)),
+        learning_rate_param=estimator.learning_rate,
     )
     return plan
 
@@ -719,7 +736,12 @@ def call_builder(builder, meta, params, *, plan, get_params):
                 f"The model builder {getattr(builder, '__name__', builder)!r} does not accept "
                 f"the parameter(s) {unknown}; it accepts {sorted(sig.parameters)}."
             )
-    return builder(**kwargs)
+    model = builder(**kwargs)
+    optimizer = kwargs.get("compile_kwargs", {}).get("optimizer")
+    if optimizer is not None and getattr(model, "optimizer", None) is optimizer:
+        # compiled with the estimator's optimizer: its rate is this fit's (a pooled network's too)
+        model._skdl_plan_optimizer = True
+    return model
 
 
 def _params_of(cls):
