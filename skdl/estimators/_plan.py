@@ -703,9 +703,9 @@ def holds_own_weights(model) -> bool:
                 continue
             allowed = [0.0, 1.0]
             if isinstance(init, keras.initializers.Constant):
-                allowed.append(float(np.asarray(init.value)))
-            value = np.asarray(var.numpy(), dtype=np.float64)
-            if not np.isin(value, allowed).all():
+                allowed.extend(np.asarray(init.value, dtype=np.float64).ravel().tolist())
+            value = np.asarray(var.numpy())  # compared in its own dtype: float32(0.3) != 0.3
+            if not np.isin(value, np.asarray(allowed).astype(value.dtype)).all():
                 return True
     return False
 

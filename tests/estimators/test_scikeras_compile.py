@@ -228,6 +228,9 @@ def test_holds_own_weights():
     fresh = keras.Sequential([keras.Input((3, 2)), keras.layers.LSTM(4), keras.layers.BatchNormalization(),
                               keras.layers.Dense(2)])
     assert not holds_own_weights(fresh)  # the LSTM's forget-gate bias of ones included
+    constant = keras.Sequential([keras.Input((3,)), keras.layers.Dense(
+        2, kernel_initializer=keras.initializers.Constant(0.3), bias_initializer=keras.initializers.Constant(-0.7))])
+    assert not holds_own_weights(constant)
     fresh.layers[-1].bias.assign(np.array([0.1, -0.2], np.float32))
     assert holds_own_weights(fresh)
 
