@@ -68,6 +68,9 @@ class _KerasModelMixin:
     _unknown_routed_names = "warn"
     # callback instances are the ones called (scikeras): a callback keeps what it recorded
     _callback_instances = "as_given"
+    # scikeras' model handling (_plan.FitPlan.scikeras_model): a compiled model is kept, a
+    # keras.Model instance is model_ with its weights, **kwargs builders get compile_kwargs and params
+    _scikeras_model = True
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
@@ -124,9 +127,10 @@ class _KerasModelMixin:
         Validates X and y, fits the target encoding and builds (and compiles)
         the model, so that :meth:`predict` works right away. ``fit`` does this
         itself; a later ``fit`` with ``warm_start=True`` or ``partial_fit``
-        continues from this model. Unlike scikeras, the model starts from
-        fresh weights drawn from ``random_state``: weights the builder loaded
-        are not kept.
+        continues from this model. A ``keras.Model`` given as ``model`` (e.g.
+        one loaded with ``keras.saving.load_model``) keeps its weights, so it
+        predicts right away as it did before; so does a model the builder
+        returns with trained or loaded weights.
 
         Parameters
         ----------
@@ -254,9 +258,14 @@ _KERAS_DOC_PARAMS = """
         ``meta`` (a dict with ``n_features_in_``, ``input_shape_``,
         ``target_type_``, ``n_classes_``, ``n_outputs_``, ``output_activation_``,
         ``classes_``, ``X_shape_``, ``X_dtype_``, ``y_dtype_``, ``y_ndim_``,
-        ``n_outputs_expected_``), ``compile_kwargs`` and ``params``. A
-        registered architecture name is looked up with
-        :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
+        ``n_outputs_expected_``), ``compile_kwargs`` (Keras objects for
+        ``model.compile(**compile_kwargs)``) and ``params``; one with
+        ``**kwargs`` gets all three. A registered architecture name is looked up with
+        :func:`skdl.get_architecture`. A model the builder compiled is not
+        recompiled (a different ``loss`` is a ValueError). A ``keras.Model`` is
+        used as it is, as in scikeras: ``model_`` is that object, with its
+        weights and optimizer; it is compiled only if it is not, and a refit
+        continues from its weights.
     build_fn : callable, str or keras.Model, default=None
         Deprecated alias of ``model`` (keras.wrappers' name), used when
         ``model`` is None, with scikeras' warning.
@@ -281,8 +290,9 @@ _KERAS_DOC_PARAMS = """
     "        Rows per batch in fit and predict (``fit__batch_size``/``predict__batch_size``\n"
     "        for one of them): None is Keras' default of 32, -1 all rows in one batch.\n",
 ).format(
-    loss_doc="``None`` keeps the loss of a model the builder compiled, else picks one\n"
-    "        from the target (see the estimator guide).",
+    loss_doc="``None`` keeps the loss of a model the builder compiled (a different loss\n"
+    "        given for such a model is a ValueError), else picks one from the target\n"
+    "        (see the estimator guide).",
     metrics_doc="default none for regressors, ``[\"accuracy\"]`` for classifiers",
     extra_kwargs=", and the builder's own keyword arguments given bare",
 )

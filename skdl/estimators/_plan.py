@@ -88,6 +88,16 @@ class FitPlan:
         (:mod:`skdl.architectures._shared`).
     metrics_options : dict
         ``metrics__`` options.
+    scikeras_model : bool
+        The model follows scikeras (KerasClassifier/KerasRegressor): a model the
+        builder or the user compiled is never recompiled (a different ``loss=``
+        is a ValueError), a ``keras.Model`` given as ``model`` is used as it is,
+        weights and optimizer included, and a builder taking ``**kwargs`` gets
+        ``meta``, ``compile_kwargs`` and ``params``. False (skdl's own
+        estimators): ``loss=`` recompiles, a given model is cloned.
+    learning_rate_param : float, keras LearningRateSchedule or None
+        The ``learning_rate`` parameter itself (``learning_rate`` may come from
+        ``optimizer__learning_rate``); see :meth:`start_rate`.
     """
 
     owner: str
@@ -117,6 +127,8 @@ class FitPlan:
     fit_callbacks: tuple = ()
     predict_callbacks: tuple = ()
     network_values: Any = None
+    scikeras_model: bool = False
+    learning_rate_param: Any = None
 
     # ------------------------------------------------------------- building
     def make_optimizer(self):
@@ -154,8 +166,17 @@ class FitPlan:
                              named_class=lambda name: _metric_class(keras, name), forms=METRIC_FORMS)
 
     def start_rate(self, model):
-        """The rate to set at the start of a fit on ``model``, or None to keep its own."""
+        """The rate to set at the start of a fit on ``model``, or None to keep its own.
+
+        A model compiled with an optimizer of its own (not ``compile_kwargs``'),
+        in KerasClassifier/KerasRegressor, takes only the ``learning_rate``
+        parameter: ``optimizer__learning_rate`` configures the optimizer the
+        estimator would build, which that model does not use (as in scikeras).
+        """
         lr = self.learning_rate
+        if getattr(model, "_skdl_own_optimizer", False):
+            lr = self.learning_rate_param if isinstance(self.learning_rate_param, numbers.Real) else None
+            return None if lr is None else float(lr)
         if isinstance(lr, numbers.Real):
             return float(lr)
         if lr is None and not getattr(model, "_skdl_compiled_by_builder", False):
@@ -163,11 +184,33 @@ class FitPlan:
         return None
 
     def compile_kwargs(self):
-        """What a builder that compiles the model itself receives as ``compile_kwargs``."""
-        return {"optimizer": self.make_optimizer(), "loss": self.make_loss(), "metrics": self.make_metrics()}
+        """What a builder that compiles the model itself receives as ``compile_kwargs``.
+
+        As scikeras' ``_get_compile_kwargs``: Keras objects ready for
+        ``model.compile(**compile_kwargs)``, an optimizer instance, the loss
+        and the metrics with names turned into Keras' functions or objects
+        (``"binary_crossentropy"`` -> ``keras.losses.binary_crossentropy``;
+        ``"accuracy"`` and the other names Keras resolves from the loss stay
+        names), ``run_eagerly`` and the ``compile__`` options.
+        """
+        keras = runtime.get_keras()
+
+        def metric(name):
+            if name in KERAS_RESOLVED_METRICS:
+                return name
+            obj = keras.metrics.get(name)
+            return obj() if isinstance(obj, type) else obj
+
+        return {
+            "optimizer": self.make_optimizer(),
+            "loss": map_names(self.make_loss(), keras.losses.get),
+            "metrics": map_names(self.make_metrics(), metric),
+            "run_eagerly": self.run_eagerly,
+            **self.compile_options,
+        }
 
     def build_model(self, meta, call_builder, check_output):
-        """Build the model and compile it unless the builder compiled it itself.
+        """Build the model and compile it unless the builder (or the user) compiled it.
 
         Parameters
         ----------
@@ -175,23 +218,72 @@ class FitPlan:
         call_builder : callable
             ``call_builder(builder, meta, params) -> keras.Model`` (the estimator's hook).
         check_output : callable
-            ``check_output(model)``, the target's check of the output layer.
+            ``check_output(model, user_compiled=False)``, the target's check of
+            the output layer (``user_compiled``: only what any loss needs).
+
+        Notes
+        -----
+        With :attr:`scikeras_model`, a model that holds weights of its own (a
+        given ``keras.Model``, one the builder returned before, or one that
+        looks trained or loaded, see :func:`holds_own_weights`) is marked
+        ``_skdl_keep_weights``: it is never pooled or re-initialised.
         """
         keras = runtime.get_keras()
         builder = self.builder
-        if isinstance(builder, keras.Model):
+        given = isinstance(builder, keras.Model)
+        if given and self.scikeras_model:
+            model = builder  # scikeras: "just a reference to the passed Model instance"
+        elif given:
             model = keras.models.clone_model(builder)
         else:
             model = call_builder(builder, meta, self.builder_params)
         if not isinstance(model, keras.Model):
             raise TypeError(f"The model builder must return a keras.Model; it returned {type(model).__name__}.")
-        check_output(model)
-        user_compiled = getattr(model, "compiled", False) and not self.loss_given and not isinstance(builder, keras.Model)
+        compiled = bool(getattr(model, "compiled", False))
+        if self.scikeras_model:
+            # compile only what nobody compiled (scikeras' _ensure_compiled_model); a given
+            # model skdl compiled in an earlier fit is compiled again with this fit's options
+            user_compiled = compiled and not getattr(model, "_skdl_compiled_by_skdl", False)
+            if user_compiled:
+                self._check_compiled_loss(model, given=given)
+            check_output(model, user_compiled=user_compiled)
+            keep = given or getattr(model, "_skdl_built", False) or holds_own_weights(model)
+            model._skdl_keep_weights = bool(keep)
+            model._skdl_built = True
+        else:
+            user_compiled = compiled and not self.loss_given and not given
+            check_output(model)
         model._skdl_compiled_by_builder = bool(user_compiled)
+        # scikeras compiles nothing here, so optimizer__ options reach only compile_kwargs' optimizer
+        model._skdl_own_optimizer = bool(self.scikeras_model and user_compiled
+                                         and not getattr(model, "_skdl_plan_optimizer", False))
         if not user_compiled:
             model.compile(optimizer=self.make_optimizer(), loss=self.make_loss(),
                           weighted_metrics=self.make_metrics() or None, **self.compile_options)
+            model._skdl_compiled_by_skdl = True
         return model
+
+    def _check_compiled_loss(self, model, *, given):
+        """``loss=`` against the loss the model was compiled with (scikeras'
+        ``_check_model_compatibility``): a different one is a ValueError.
+
+        As in scikeras, only single losses given as a name, a ``keras.losses.Loss``
+        instance or class are compared (lists, dicts and functions are not).
+        """
+        keras = runtime.get_keras()
+        simple = (str, keras.losses.Loss, type)
+        compiled = getattr(model, "loss", None)
+        if not self.loss_given or not isinstance(self.loss, simple) or not isinstance(compiled, simple):
+            return
+        ours, theirs = loss_name(self.loss), loss_name(compiled)
+        if ours != theirs:
+            who = "the model given as 'model'" if given else "the model the builder returned"
+            raise ValueError(
+                f"{self.owner} got loss={_show(self.loss)}, but {who} is compiled with loss="
+                f"{_show(compiled)}, and {self.owner} does not recompile a compiled model (the data "
+                f"may not match the loss). Give loss={_show(compiled)} or loss=None to keep the "
+                "compiled one, or return an uncompiled model to have it compiled with loss=."
+            )
 
     # ------------------------------------------------------------- the pool
     def pool_key(self, meta, estimator_type, meta_keys=None):
@@ -204,6 +296,8 @@ class FitPlan:
         from skdl.training import freeze
 
         keras = runtime.get_keras()
+        if isinstance(self.builder, keras.Model):  # a given model: its own weights, one owner
+            return None
         opt_sig = optimizer_signature(self.optimizer, self.optimizer_options)
         if opt_sig is None or is_keras_lr_schedule(self.learning_rate):
             return None
@@ -337,6 +431,8 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         run_eagerly=run_eagerly,
         fit_callbacks=tuple(fit_cbs),
         predict_callbacks=tuple(predict_cbs),
+        scikeras_model=bool(getattr(estimator, "_scikeras_model", False)),
+        learning_rate_param=estimator.learning_rate,
     )
     return plan
 
@@ -557,21 +653,87 @@ def _default_learning_rate(optimizer):
     return float(value) if isinstance(value, numbers.Real) else None
 
 
+def loss_name(loss):
+    """A loss's full snake-case name, as scikeras' ``loss_name`` ("mse" and
+    ``MeanSquaredError`` -> "mean_squared_error"); a name Keras does not know stays as given."""
+    keras = runtime.get_keras()
+    if isinstance(loss, type):
+        try:
+            loss = loss()
+        except TypeError:
+            return _camel_to_snake(loss.__name__)
+    try:
+        obj = keras.losses.get(loss)
+    except (ValueError, TypeError):
+        return loss.lower() if isinstance(loss, str) else None
+    fn = getattr(obj, "fn", None) if isinstance(obj, keras.losses.Loss) else obj
+    name = getattr(fn, "__name__", None) or type(obj).__name__
+    return _camel_to_snake(name)
+
+
+def _camel_to_snake(name):
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def _show(loss):
+    if isinstance(loss, str):
+        return repr(loss)
+    return (loss if isinstance(loss, type) else type(loss)).__name__ + ("" if isinstance(loss, type) else "()")
+
+
+def holds_own_weights(model) -> bool:
+    """Whether a freshly returned model holds weights of its own, which a re-draw would lose.
+
+    True when its optimizer has taken steps (a trained model, or one loaded
+    with ``keras.saving.load_model``), or when a variable whose initializer is a
+    constant (``Zeros``, ``Ones``, ``Constant``: biases, normalisation
+    statistics) holds values other than 0, 1 and that constant (weights loaded
+    with ``load_weights``, or set by hand). A model just built from its
+    initializers never does (an LSTM's forget-gate bias of ones included).
+    """
+    import numpy as np
+    from skdl.training._fixes import iter_layers, own_variables
+
+    keras = runtime.get_keras()
+    opt = getattr(model, "optimizer", None)
+    try:
+        if opt is not None and int(np.asarray(opt.iterations)) > 0:
+            return True
+    except (AttributeError, TypeError, ValueError):
+        pass
+    constants = (keras.initializers.Zeros, keras.initializers.Ones, keras.initializers.Constant)
+    for layer in iter_layers(model):
+        for var in own_variables(layer) or ():
+            init = getattr(layer, f"{var.name}_initializer", None)
+            if not isinstance(init, constants):
+                continue
+            allowed = [0.0, 1.0]
+            if isinstance(init, keras.initializers.Constant):
+                allowed.extend(np.asarray(init.value, dtype=np.float64).ravel().tolist())
+            value = np.asarray(var.numpy())  # compared in its own dtype: float32(0.3) != 0.3
+            if not np.isin(value, np.asarray(allowed).astype(value.dtype)).all():
+                return True
+    return False
+
+
 def call_builder(builder, meta, params, *, plan, get_params):
     """Call a model builder with its parameters and what its signature asks for.
 
     ``meta`` goes to a builder that takes it (or ``**kwargs``),
-    ``compile_kwargs`` (the plan's optimizer, loss and metrics) and ``params``
-    (the estimator's ``get_params()``) to one that names them, as in scikeras.
+    ``compile_kwargs`` (:meth:`FitPlan.compile_kwargs`) and ``params`` (the
+    estimator's ``get_params()``) to one that names them or, in
+    KerasClassifier/KerasRegressor (``plan.scikeras_model``), takes
+    ``**kwargs``, as in scikeras' ``_build_keras_model``.
     """
     sig = inspect.signature(builder)
     kwargs = dict(params)
     accepts_var = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
+    all_to_var = accepts_var and plan.scikeras_model
     if "meta" in sig.parameters or accepts_var:
         kwargs["meta"] = meta
-    if "compile_kwargs" in sig.parameters:
+    if "compile_kwargs" in sig.parameters or all_to_var:
         kwargs["compile_kwargs"] = plan.compile_kwargs()
-    if "params" in sig.parameters:
+    if "params" in sig.parameters or all_to_var:
         kwargs["params"] = get_params()
     if not accepts_var:
         unknown = sorted(set(kwargs) - set(sig.parameters))
@@ -580,7 +742,12 @@ def call_builder(builder, meta, params, *, plan, get_params):
                 f"The model builder {getattr(builder, '__name__', builder)!r} does not accept "
                 f"the parameter(s) {unknown}; it accepts {sorted(sig.parameters)}."
             )
-    return builder(**kwargs)
+    model = builder(**kwargs)
+    optimizer = kwargs.get("compile_kwargs", {}).get("optimizer")
+    if optimizer is not None and getattr(model, "optimizer", None) is optimizer:
+        # compiled with the estimator's optimizer: its rate is this fit's (a pooled network's too)
+        model._skdl_plan_optimizer = True
+    return model
 
 
 def _params_of(cls):

@@ -251,8 +251,13 @@ class ClassifierTarget:
             )
         return np.array([cw.get(lab, 1.0) for lab in labels.tolist()], dtype=np.float32)
 
-    def check_output(self, model):
-        """Check the model's output layer against the target (and adopt its unit count)."""
+    def check_output(self, model, user_compiled=False):
+        """Check the model's output layer against the target (and adopt its unit count).
+
+        ``user_compiled``: the model keeps the loss it was compiled with
+        (KerasClassifier/KerasRegressor), so only the unit count is checked
+        against y, and a one-hot loss needs ``loss=`` to encode y for it.
+        """
         if len(model.outputs) != 1:
             return
         units = int(model.outputs[0].shape[-1])
@@ -266,6 +271,16 @@ class ClassifierTarget:
             )
         if tt == "multiclass" and units != len(self.classes_):
             raise ValueError(f"The model's output has {units} units but y has {len(self.classes_)} classes.")
+        if user_compiled:
+            compiled = _loss_name(getattr(model, "loss", None))
+            if compiled in ONEHOT_LOSSES and loss not in ONEHOT_LOSSES and tt != "multilabel-indicator":
+                raise ValueError(
+                    f"The model is compiled with loss={compiled!r}, which takes one-hot targets, but "
+                    f"{self.owner} got loss={self.loss!r}, so y is encoded as class indices. Give "
+                    f"loss={compiled!r} to {self.owner} as well (y is then one-hot encoded), or compile "
+                    "the model with 'sparse_categorical_crossentropy'."
+                )
+            return
         if loss in BINARY_LOSSES and units > 1 and tt != "multilabel-indicator":
             raise ValueError(
                 f"loss={loss!r} needs one sigmoid output unit per label, but the output layer "
@@ -443,7 +458,8 @@ class RegressorTarget:
     def sample_weight_factors(self, y_enc, class_weight=None):
         return 1.0
 
-    def check_output(self, model):
+    def check_output(self, model, user_compiled=False):
+        """Check the model's output units against y's columns (whoever compiled it)."""
         if len(model.outputs) == 1:
             units = int(model.outputs[0].shape[-1])
             if units != self.n_outputs_:

@@ -195,7 +195,9 @@ def make_network(build_model, sample, *, key=None, engine="auto", keras_callback
     ----------
     build_model : callable
         ``build_model()`` returns a compiled ``keras.Model``; called only when
-        the pool has no network with ``key``.
+        the pool has no network with ``key``. A model marked
+        ``_skdl_keep_weights`` (one that holds its own weights, e.g. given by
+        the user) gets no key: it is never pooled nor re-initialised.
     sample : tuple of arrays
         ``(x, y, sample_weight)`` with a few rows, used to build the model's
         loss, metrics and optimizer state.
@@ -235,6 +237,8 @@ def make_network(build_model, sample, *, key=None, engine="auto", keras_callback
     if net is not None:
         return net
     model = build_model()
+    if getattr(model, "_skdl_keep_weights", False):
+        key = None  # weights of its own (a given or loaded model): never re-drawn, never shared
     backend = get_keras().backend.backend()
     compiled_cls = _compiled_engine(backend)
     single_io = len(model.inputs) == 1 and len(model.outputs) == 1
