@@ -59,6 +59,11 @@ logs = [skdl.KerasClassifier(frozen, epochs=1, batch_size=16, engine=e, random_s
         for e in ("compiled", "keras")]
 assert all(np.allclose(logs[0][k], logs[1][k], rtol=1e-5) for k in logs[1]), logs
 
+# a Keras callback that sets the rate in on_epoch_begin reaches the compiled fit (JAX keeps its own state)
+halve = keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr if epoch == 0 else lr / 2)
+sched = MLPClassifier(**{**base, "epochs": 3}).fit(X, y, callbacks=[halve])
+assert np.allclose(sched.history_["learning_rate"], [0.01, 0.005, 0.0025]), sched.history_["learning_rate"]
+
 print(f"backend={keras.backend.backend()}")
 print(f"tensorflow imported={'tensorflow' in sys.modules}")
 print("skdl", skdl.__version__, "ALL OK")
