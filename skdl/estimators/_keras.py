@@ -4,8 +4,10 @@ They accept scikeras's calling conventions: ``model=`` a function that returns
 a ``keras.Model`` (compiled or not) and may take ``meta``, ``compile_kwargs``
 and ``params``; its own hyperparameters given bare (``hidden_layer_dim=100``)
 or routed (``model__hidden_layer_dim=100``); ``optimizer__…``, ``loss__…``,
-``compile__…``, ``fit__…`` and ``callbacks__…`` routed options. A scikeras user
-switches by changing the import.
+``compile__…``, ``fit__…`` and ``callbacks__…`` routed options; X of any rank;
+the ``target_encoder``/``feature_encoder`` properties a subclass overrides (a
+list or dict of arrays from them feeds a model with several inputs or outputs).
+A scikeras user switches by changing the import.
 """
 
 from __future__ import annotations
@@ -122,6 +124,34 @@ class _KerasModelMixin:
         options = route_params(self._all_extra_params(), "score")
         return self.scorer(y, self.predict(X), sample_weight=sample_weight, **options)
 
+    # ---------------------------------------------------------------- X
+    def _allow_nd(self):
+        # scikeras: check_X_y(..., allow_nd=True): X of any rank reaches the builder as given
+        return True
+
+    def _reshape_X(self, X, *, reset):
+        # scikeras' _validate_data: after fit, X must have the fitted rank and row shape
+        # (sklearn's own check only compares X.shape[1])
+        expected = None if reset else self.__dict__.get("X_shape_")
+        if expected is not None:
+            name = type(self).__name__
+            if X.ndim != len(expected):
+                raise ValueError(
+                    f"X has {X.ndim} dimensions, but this {name} is expecting {len(expected)} dimensions "
+                    f"in X (it was fitted on X of shape {tuple(expected)})."
+                )
+            if tuple(X.shape[1:]) != tuple(expected[1:]):
+                raise ValueError(
+                    f"X has shape {tuple(X.shape[1:])}, but this {name} is expecting X of shape "
+                    f"{tuple(expected[1:])} (per sample)."
+                )
+        return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
     # ------------------------------------------------------------ encoders
     @property
     def feature_encoder(self):
@@ -186,6 +216,7 @@ class _KerasModelMixin:
     def _meta(self, X, target, X_dtype=None, X_net=None, features=None):
         # scikeras' meta: its attributes, the encoders' metadata and the fitted encoders themselves
         meta = super()._meta(X, target, X_dtype, X_net, features)
+        meta["n_features_in_"] = int(X.shape[1])  # sklearn's (and scikeras') definition, for X of any rank
         meta.update(encoder_metadata(features, "feature_encoder", type(self).__name__))
         meta["target_encoder_"] = target.encoder
         meta["feature_encoder_"] = features
@@ -236,7 +267,7 @@ class _KerasModelMixin:
     def initialize(self, X, y):
         """Build the model for (X, y) without training it, as scikeras' ``initialize``.
 
-        Validates X and y, fits the target encoding and builds (and compiles)
+        Validates X and y, fits the encoders and builds (and compiles)
         the model, so that :meth:`predict` works right away. ``fit`` does this
         itself; a later ``fit`` with ``warm_start=True`` or ``partial_fit``
         continues from this model. Unlike scikeras, the model starts from
@@ -245,7 +276,7 @@ class _KerasModelMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
 
         Returns
@@ -369,7 +400,11 @@ _KERAS_DOC_PARAMS = """
         ``meta`` (a dict with ``n_features_in_``, ``input_shape_``,
         ``target_type_``, ``n_classes_``, ``n_outputs_``, ``output_activation_``,
         ``classes_``, ``X_shape_``, ``X_dtype_``, ``y_dtype_``, ``y_ndim_``,
-        ``n_outputs_expected_``), ``compile_kwargs`` and ``params``. A
+        ``n_outputs_expected_``, ``target_encoder_``, ``feature_encoder_`` and
+        what the encoders' ``get_metadata()`` return), ``compile_kwargs`` and
+        ``params``. X may have any number of dimensions (images, sequences);
+        ``input_shape_`` is the shape of one sample as the model takes it,
+        after the ``feature_encoder``. A
         registered architecture name is looked up with
         :func:`skdl.get_architecture`. A ``keras.Model`` is cloned per fit.
     build_fn : callable, str or keras.Model, default=None
@@ -443,7 +478,14 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     y_ndim_ : int
         Dimensions of the training y as given (2 for a column vector).
     n_outputs_expected_ : int
-        Outputs of the Keras model (1).
+        Outputs of the Keras model (1 with the default ``target_encoder``;
+        a custom one's ``get_metadata()`` may say more).
+    target_encoder_ : transformer
+        The fitted ``target_encoder``: ``transform(y)`` is what the model
+        trains on, ``inverse_transform(outputs)`` what ``predict`` returns.
+    feature_encoder_ : transformer
+        The fitted ``feature_encoder`` (by default ``FunctionTransformer()``,
+        X unchanged).
     initialized_ : bool
         Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
     current_epoch : int
@@ -566,7 +608,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 
@@ -621,7 +663,14 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
     y_ndim_ : int
         Dimensions of the training y as given (2 for a column vector).
     n_outputs_expected_ : int
-        Outputs of the Keras model (1).
+        Outputs of the Keras model (1 with the default ``target_encoder``;
+        a custom one's ``get_metadata()`` may say more).
+    target_encoder_ : transformer
+        The fitted ``target_encoder``: ``transform(y)`` is what the model
+        trains on, ``inverse_transform(outputs)`` what ``predict`` returns.
+    feature_encoder_ : transformer
+        The fitted ``feature_encoder`` (by default ``FunctionTransformer()``,
+        X unchanged).
     initialized_ : bool
         Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
     current_epoch : int
@@ -722,7 +771,7 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 

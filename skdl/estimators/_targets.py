@@ -18,6 +18,13 @@ turns network outputs back into predictions. ``class_weight`` and
 ``scale_target`` are given to it explicitly. The estimator mixins below only
 expose its results in sklearn's API (``classes_``, ``predict``,
 ``predict_proba``).
+
+The default objects also have scikeras' encoder interface
+(``inverse_transform(raw_output, return_proba=False)``, ``get_metadata()``):
+they are what ``KerasClassifier.target_encoder``/``KerasRegressor.target_encoder``
+return. A subclass's own encoder is wrapped in :class:`EncodedTarget`, which
+plays the target's part around it (the estimator keeps it as ``_target``; the
+user's fitted encoder is ``target_encoder_``).
 """
 
 from __future__ import annotations

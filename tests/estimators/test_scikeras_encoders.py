@@ -308,3 +308,32 @@ def test_target_encoder_without_loss_needs_a_compiled_model(xy4):
         return model
 
     assert TwoOutputRegressor(compiled, random_state=0).fit(X, Y).predict(X).shape == (80, 2)
+
+
+# ------------------------------------------------------------- X of any rank (C3)
+def _sequence_model(meta):
+    return keras.Sequential([keras.Input(meta["input_shape_"]), keras.layers.Conv1D(2, 2), keras.layers.Flatten(),
+                             keras.layers.Dense(1, activation="sigmoid")])
+
+
+def test_x_of_any_rank_reaches_the_builder_and_is_checked_after_fit():
+    rng = np.random.RandomState(0)
+    X = (rng.rand(40, 5, 3) * 255).astype(np.uint8)
+    y = np.arange(40) % 2
+    clf = KerasClassifier(_sequence_model, warm_start=True, random_state=0).fit(X, y)
+
+    assert clf.X_shape_ == (40, 5, 3) and clf.X_dtype_ == np.uint8 and clf.n_features_in_ == 5
+    assert type(clf._network).__name__ != "KerasFitNetwork"
+    assert clf.predict(X[:3]).shape == (3,)
+    with pytest.raises(ValueError, match=r"X has shape \(5, 2\), but this KerasClassifier is expecting X of shape \(5, 3\)"):
+        clf.predict(X[:, :, :2])
+    with pytest.raises(ValueError, match="X has 2 dimensions, but this KerasClassifier is expecting 3 dimensions"):
+        clf.predict(X[:, :, 0])
+    with pytest.raises(ValueError, match="expecting X of shape"):  # a continued fit too
+        clf.fit(X[:, :, :1], y)
+
+
+def test_mlp_estimators_still_want_2d_x(binary_data):
+    X = np.zeros((10, 2, 3))
+    with pytest.raises(ValueError, match="MLPClassifier expects 2-D X"):
+        MLPClassifier(epochs=1).fit(X, np.arange(10) % 2)
