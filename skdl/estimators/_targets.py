@@ -667,7 +667,8 @@ class EncodedTarget:
 
     def check_output(self, model):
         """Before compiling: without ``loss`` the builder must have compiled the model."""
-        if self.loss is None and not getattr(model, "compiled", False):
+        # (a builder taking compile_kwargs may have compiled with the placeholder of no loss)
+        if self.loss is None and (not getattr(model, "compiled", False) or getattr(model, "loss", None) is _no_loss):
             raise ValueError(
                 f"{self.owner} has a custom target_encoder and no loss: give loss= (the encoder decides "
                 "what the model's outputs are, so skdl picks none), or compile the model in the builder."

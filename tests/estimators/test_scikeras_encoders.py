@@ -302,6 +302,14 @@ def test_target_encoder_without_loss_needs_a_compiled_model(xy4):
     with pytest.raises(ValueError, match="custom target_encoder and no loss: give loss="):
         TwoOutputRegressor(_two_outputs).fit(X, Y)
 
+    def with_compile_kwargs(meta, compile_kwargs):
+        model = _two_outputs(meta)
+        model.compile(**compile_kwargs)  # its loss is the placeholder of "no loss given"
+        return model
+
+    with pytest.raises(ValueError, match="custom target_encoder and no loss: give loss="):
+        TwoOutputRegressor(with_compile_kwargs).fit(X, Y)
+
     def compiled(meta):
         model = _two_outputs(meta)
         model.compile(loss="mse")
