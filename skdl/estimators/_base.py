@@ -24,11 +24,15 @@ from skdl.architectures._shared import current_sharing, shared_mlp_graphs
 from skdl.estimators._data import (
     fit_rng,
     input_dtype,
+    plain,
     resolve_batch_size,
+    row_shapes,
+    row_signature,
     sample_weights,
     split_fit_params,
     split_last_rows,
     split_validation,
+    zeros_rows,
 )
 from skdl.estimators._persistence import assign_weights, network_state
 from skdl.estimators._plan import call_builder, make_plan
@@ -42,6 +46,19 @@ from skdl.utils import did_you_mean
 #: ``keras.Model.predict`` keywords that ``predict__`` options and ``predict(X, **kwargs)`` may give
 PREDICT_KEYWORDS = ("batch_size", "callbacks", "steps", "verbose")
 _PREDICT_HOOKS = ("on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end")
+
+
+#: meta keys holding the fitted encoders (objects: never part of the pool key)
+_ENCODER_META = ("target_encoder_", "feature_encoder_")
+
+
+def _float64_outputs(out):
+    """A list or dict of a model's outputs with every array in float64."""
+    if isinstance(out, dict):
+        return {k: _float64_outputs(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return [_float64_outputs(v) for v in out]
+    return np.asarray(out, dtype=np.float64)
 
 
 def _has_predict_hook(callback) -> bool:
@@ -173,14 +190,41 @@ class BaseKerasEstimator(BaseEstimator):
         """Hook: give validated X the shape the network takes (``reset`` in fit)."""
         return X
 
-    def _meta(self, X, target, X_dtype=None):
+    def _meta(self, X, target, X_dtype=None, X_net=None, features=None):
+        """The builder's ``meta``: X's part, then the target's.
+
+        ``X_net`` is X as the network takes it (after a ``feature_encoder``):
+        ``input_shape_`` is its row shape (a list or dict of shapes for
+        several inputs); ``features`` the fitted feature encoder, if any.
+        """
         return {
             "n_features_in_": int(np.prod(X.shape[1:])),
-            "input_shape_": tuple(int(d) for d in X.shape[1:]),
+            "input_shape_": tuple(int(d) for d in X.shape[1:]) if X_net is None else row_shapes(X_net),
             "X_shape_": X.shape,
             "X_dtype_": X.dtype if X_dtype is None else X_dtype,  # as given (before the float conversion)
             **target.meta(),
         }
+
+    def _set_meta_attributes(self, meta, target, features):
+        """Set the fitted attributes that exist before the builder runs (``_meta_attributes`` of meta)."""
+        self.__dict__.update({k: meta[k] for k in self._meta_attributes})
+
+    def _fit_features(self, X):
+        """Hook: the fitted feature encoder for X, or None (X goes to the network as validated)."""
+        return None
+
+    def _encode_X(self, X, features):
+        """X as the network takes it: ``features.transform(X)`` checked, or X itself without an encoder."""
+        return X
+
+    def _fitted_target(self):
+        """The target object of the fit (the estimator's own side of ``target_encoder_``)."""
+        target = self.__dict__.get("_target")
+        return self.target_encoder_ if target is None else target
+
+    def _output_check(self, target):
+        """What checks the built model's outputs against the target (before it is compiled)."""
+        return target.check_output
 
     def _call_builder(self, builder, meta, params, plan):
         """Hook around :func:`~skdl.estimators._plan.call_builder` (the CNN estimators add a hint)."""
@@ -243,17 +287,19 @@ class BaseKerasEstimator(BaseEstimator):
         X, y = self._validate_X(X, reset=not continuing, y=y)
         if X.shape[0] < 1:
             raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
-        target = self.target_encoder_ if continuing else self._make_target().fit(y)
+        target = self._fitted_target() if continuing else self._make_target().fit(y)
         y_enc = target.transform(target.check_continuation(y) if continuing else y)
-        sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc, self._class_weight()))
+        features = self.__dict__.get("feature_encoder_") if continuing else self._fit_features(X)
+        X_net = self._encode_X(X, features)  # X itself without a feature encoder
+        sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc, self._class_weight(), y=y))
         plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params=routed_fit)
         if not continuing:  # a search's shared graph (skdl.architectures._shared): unpickling rebuilds it
             self._graph_sharing_ = current_sharing()
         if epochs is None:  # fit(epochs=) > fit__epochs > epochs, as in scikeras; 0: initialize()
             epochs = plan.epochs or self.epochs
-        meta = self._meta_ if continuing else self._meta(X, target, X_dtype)
+        meta = self._meta_ if continuing else self._meta(X, target, X_dtype, X_net, features)
         if not continuing:  # before the builder runs: a subclass's _keras_build_fn may read them
-            self.__dict__.update({k: meta[k] for k in self._meta_attributes})
+            self._set_meta_attributes(meta, target, features)
         rng = fit_rng(self.random_state, getattr(self, "n_iter_", 0) if continuing else 0)
         owner = type(self).__name__
         train_idx, val_idx = np.arange(len(X)), None
@@ -269,9 +315,10 @@ class BaseKerasEstimator(BaseEstimator):
         eval_data = None  # everything that can fail is checked before a network is taken
         if eval_set is not None:
             Xe = self._validate_X(eval_set[0], reset=False)
-            eval_data = (Xe, target.transform(eval_set[1]), np.ones(len(Xe), np.float32))
-        data = EpochData(X, y_enc, sw, train_idx, shuffle=plan.shuffle, eval_set=eval_data,
-                         validation=None if val_idx is None else (X[val_idx], y_enc[val_idx], sw[val_idx]),
+            eval_data = (plain(self._encode_X(Xe, features)), plain(target.transform(eval_set[1])),
+                         np.ones(len(Xe), np.float32))
+        data = EpochData(X_net, y_enc, sw, train_idx, shuffle=plan.shuffle, eval_set=eval_data,
+                         validation=None if val_idx is None else (X_net[val_idx], y_enc[val_idx], sw[val_idx]),
                          validation_batch_size=val_batch_size)
         keras = runtime.get_keras()
         user = [*extra_callbacks, *plan.callbacks, *plan.fit_callbacks]
@@ -282,7 +329,7 @@ class BaseKerasEstimator(BaseEstimator):
             if not continuing:
                 seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
                 keras_cbs = [cb for cb in user if isinstance(cb, keras.callbacks.Callback)]
-                self._new_network(plan, meta, target, (X[:2], y_enc[:2], sw[:2]), seed, keras_cbs)
+                self._new_network(plan, meta, target, (X_net[:2], y_enc[:2], sw[:2]), seed, keras_cbs)
             run = None
             if not epochs:  # initialize(): build only, with the rate a later warm-started fit continues from
                 rate = plan.start_rate(self._network.model)
@@ -300,7 +347,10 @@ class BaseKerasEstimator(BaseEstimator):
             for attr in ("model_", "history_"):
                 self.__dict__.pop(attr, None)
             raise
-        self.target_encoder_ = target
+        self._target = target
+        self.target_encoder_ = target.encoder  # the target object itself, or a user's encoder
+        if features is not None:
+            self.feature_encoder_ = features
         self._adopt_target(target)
         self.model_ = self._network.model
         self._meta_ = meta
@@ -360,11 +410,16 @@ class BaseKerasEstimator(BaseEstimator):
                 raise ValueError(f"{type(self).__name__} got run_eagerly=True and engine='compiled'; "
                                  "eager execution needs engine='keras' or 'auto'.")
             engine = "keras"
+        engine = self._engine_for(engine, sample)
+        key = plan.pool_key({k: v for k, v in meta.items() if k not in _ENCODER_META}, type(self),
+                            self._pool_meta_keys)
+        if key is not None:  # the compiled step is traced for these row shapes and dtypes
+            key = (key, row_signature(sample[0]), row_signature(sample[1]))
         with runtime.seeded(seed):
             net = make_network(
-                lambda: plan.build_model(meta, self._builder_caller(plan), target.check_output),
+                lambda: plan.build_model(meta, self._builder_caller(plan), self._output_check(target)),
                 sample,
-                key=plan.pool_key(meta, type(self), self._pool_meta_keys),
+                key=key,
                 engine=engine,
                 keras_callbacks=keras_callbacks,
                 fit_kwargs=plan.fit_options,
@@ -374,6 +429,17 @@ class BaseKerasEstimator(BaseEstimator):
         if plan.network_values is not None:  # a search's shared graph: this trial's widths, dropout, L2
             plan.network_values(net.model, seed)
         own_network(self, net)
+
+    def _engine_for(self, engine, sample):
+        """The engine for this fit: a list or dict of inputs or targets trains through ``model.fit``."""
+        if isinstance(sample[0], np.ndarray) and isinstance(sample[1], np.ndarray):
+            return engine
+        if engine == "compiled":
+            raise ValueError(
+                f"{type(self).__name__} got engine='compiled', but its encoders give the model a list or "
+                "dict of inputs or targets, which only engine='keras' (or 'auto') trains."
+            )
+        return "keras"
 
     def _release_network(self):
         release_network(self)
@@ -395,20 +461,25 @@ class BaseKerasEstimator(BaseEstimator):
         """
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
+        n_rows = len(X)
+        X = plain(self._encode_X(X, self.__dict__.get("feature_encoder_")))
         net = self.__dict__.get("_network")
         if net is None:
             raise RuntimeError("the estimator's network is missing; refit or reload it")
         options = self._predict_options(predict_kwargs)
         callbacks = options.pop("callbacks", None)
         callbacks = list(self.__dict__.get("_predict_callbacks", ())) if callbacks is None else list(callbacks)
-        if options or any(_has_predict_hook(cb) for cb in callbacks):
-            batch_size = resolve_batch_size(options.pop("batch_size", self.batch_size), len(X),
+        several_outputs = len(self.model_.outputs) > 1  # a list or dict of outputs, from model.predict
+        if options or several_outputs or any(_has_predict_hook(cb) for cb in callbacks):
+            batch_size = resolve_batch_size(options.pop("batch_size", self.batch_size), n_rows,
                                             owner=type(self).__name__)
             net.sync()
             out = self.model_.predict(X, batch_size=batch_size, callbacks=callbacks,
                                       verbose=options.pop("verbose", 0), **options)
         else:
             out = net.predict(X)
+        if isinstance(out, (list, tuple, dict)):  # several outputs: as Keras gives them, in float64
+            return _float64_outputs(out)
         return np.asarray(out, dtype=np.float64)
 
     def _predict_options(self, predict_kwargs):
@@ -437,14 +508,15 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _restore_network(self, saved):
         """Rebuild the network of a fitted estimator (unpickling, :func:`skdl.load`) with ``saved`` weights."""
-        target, meta = self.target_encoder_, self._meta_
+        target, meta = self._fitted_target(), self._meta_
         sharing = getattr(self, "_graph_sharing_", None)
         with contextlib.nullcontext() if sharing is None else shared_mlp_graphs(sharing.max_units, sharing.widths):
             plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params={})
-            sample = (np.zeros((2, *meta["input_shape_"]), np.float32), target.dummy(2), np.ones(2, np.float32))
+            sample = (zeros_rows(meta["input_shape_"], 2), target.dummy(2), np.ones(2, np.float32))
             with runtime.seeded(0):
-                net = make_network(lambda: plan.build_model(meta, self._builder_caller(plan), target.check_output),
-                                   sample, key=None, engine=self.engine, fit_kwargs=plan.fit_options)
+                net = make_network(lambda: plan.build_model(meta, self._builder_caller(plan), self._output_check(target)),
+                                   sample, key=None, engine=self._engine_for(self.engine, sample),
+                                   fit_kwargs=plan.fit_options)
         assign_weights(net.model, saved)
         self._network = net
         self.model_ = net.model

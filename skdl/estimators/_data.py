@@ -16,9 +16,13 @@ from skdl.exceptions import SkdlWarning
 __all__ = [
     "KERAS_FIT_KEYWORDS",
     "MIN_VALIDATION_ROWS",
+    "Rows",
     "fit_rng",
     "input_dtype",
+    "network_rows",
+    "plain",
     "resolve_batch_size",
+    "row_shapes",
     "sample_weights",
     "split_fit_params",
     "split_last_rows",
@@ -162,3 +166,135 @@ def split_validation(owner: str, n: int, fraction: float, stratify, rng):
         stratify = None
     tr, va = train_test_split(idx, test_size=n_val, random_state=rng.randint(0, 2**31 - 1), stratify=stratify)
     return np.sort(tr), np.sort(va)
+
+
+# ------------------------------------------------------- encoded data (scikeras' encoders)
+class Rows:
+    """A list or dict of arrays (a model's several inputs or outputs) that slices by rows like one array.
+
+    The epoch loop and the engines index X and y by row (``X[idx]``); Keras
+    takes several inputs or outputs as a list or dict of arrays. Indexing a
+    ``Rows`` gives that list or dict with every array indexed.
+
+    Parameters
+    ----------
+    value : list, tuple or dict of ndarray (nested)
+        Every array has ``n`` rows.
+    n : int
+        The number of rows.
+    """
+
+    __slots__ = ("value", "n")
+
+    def __init__(self, value, n):
+        self.value = value
+        self.n = int(n)
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, index):
+        return _map_leaves(self.value, lambda a: a[index])
+
+    def __repr__(self):
+        return f"Rows({row_shapes(self)!r}, n={self.n})"
+
+
+def _map_leaves(value, fn):
+    if isinstance(value, dict):
+        return {k: _map_leaves(v, fn) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_map_leaves(v, fn) for v in value]
+    return fn(value)
+
+
+def plain(value):
+    """What Keras takes: the list or dict inside a :class:`Rows`, anything else as it is."""
+    return value.value if isinstance(value, Rows) else value
+
+
+def row_shapes(value):
+    """The shape of one row: a tuple, or a list/dict of tuples for a :class:`Rows` (``input_shape_``)."""
+    return _map_leaves(plain(value), lambda a: tuple(int(d) for d in a.shape[1:]))
+
+
+def row_signature(value):
+    """Row shapes and dtypes, hashable (part of the pool key: the compiled step is traced for them)."""
+    leaves = []
+    _map_leaves(plain(value), lambda a: leaves.append((tuple(a.shape[1:]), str(a.dtype))))
+    return tuple(leaves)
+
+
+def zeros_rows(shapes, n):
+    """``n`` rows of zeros (float32) for :func:`row_shapes` output (to rebuild a restored network)."""
+    if isinstance(shapes, tuple):
+        return np.zeros((n, *shapes), np.float32)
+    if isinstance(shapes, dict):
+        return {k: zeros_rows(v, n) for k, v in shapes.items()}
+    return [zeros_rows(v, n) for v in shapes]
+
+
+def network_rows(value, n: int, *, owner: str, what: str):
+    """What an encoder returned, checked and made ready for Keras: an array, or :class:`Rows`.
+
+    ``value`` is an array, or a list, tuple or dict of arrays (nested; several
+    inputs or outputs), each with ``n`` rows and a numeric dtype. float64 becomes
+    float32 (what the network computes in); other dtypes (integer codes) stay.
+
+    Parameters
+    ----------
+    value : array-like, list, tuple or dict
+    n : int
+        Rows of the X or y given to the estimator.
+    owner : str
+        The estimator's class name, for messages.
+    what : str
+        What produced ``value`` (``"feature_encoder"``, ``"target_encoder"``), for messages.
+
+    Raises
+    ------
+    ValueError
+        An empty list or dict, a value without rows, a row count other than
+        ``n``, or a non-numeric dtype.
+    """
+    structured = isinstance(value, (list, tuple, dict))
+    form = "an array, or a list or dict of arrays (one per model input or output)"
+    if structured and not value:
+        raise ValueError(
+            f"The {what} of {owner} must return {form}, with {n} rows; it returned an empty "
+            f"{type(value).__name__}."
+        )
+
+    def leaf(array, path=""):
+        where = f" (item {path})" if path else ""
+        if hasattr(array, "tocsr") or hasattr(array, "nnz"):
+            raise ValueError(f"The {what} of {owner} returned a sparse matrix{where}; it must return dense arrays.")
+        try:
+            array = np.asarray(array)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"The {what} of {owner} must return {form}; it returned {type(array).__name__}{where}, "
+                f"which is not an array ({exc})."
+            ) from None
+        if array.ndim == 0 or len(array) != n:
+            rows = "no rows" if array.ndim == 0 else f"{len(array)} rows"
+            raise ValueError(
+                f"The {what} of {owner} must return {form}, with one row per sample ({n}); it returned "
+                f"an array of shape {array.shape}{where} ({rows})."
+            )
+        if array.dtype.kind not in "biuf":
+            raise ValueError(
+                f"The {what} of {owner} must return numeric arrays; it returned dtype {array.dtype}{where}."
+            )
+        return array.astype(np.float32) if array.dtype == np.float64 else array
+
+    def walk(v, path):
+        if isinstance(v, dict):
+            return {k: walk(item, f"{path}[{k!r}]") for k, item in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [walk(item, f"{path}[{i}]") for i, item in enumerate(v)]
+        return leaf(v, path)
+
+    if not structured:
+        return leaf(value)
+    return Rows(walk(value, ""), n)

@@ -4,8 +4,10 @@ They accept scikeras's calling conventions: ``model=`` a function that returns
 a ``keras.Model`` (compiled or not) and may take ``meta``, ``compile_kwargs``
 and ``params``; its own hyperparameters given bare (``hidden_layer_dim=100``)
 or routed (``model__hidden_layer_dim=100``); ``optimizer__…``, ``loss__…``,
-``compile__…``, ``fit__…`` and ``callbacks__…`` routed options. A scikeras user
-switches by changing the import.
+``compile__…``, ``fit__…`` and ``callbacks__…`` routed options; X of any rank;
+the ``target_encoder``/``feature_encoder`` properties a subclass overrides (a
+list or dict of arrays from them feeds a model with several inputs or outputs).
+A scikeras user switches by changing the import.
 """
 
 from __future__ import annotations
@@ -15,15 +17,24 @@ import inspect
 import numbers
 import warnings
 
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import ClassifierMixin, RegressorMixin, is_classifier
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from skdl.estimators._base import BaseKerasEstimator
+from skdl.estimators._data import network_rows
 from skdl.estimators._docs import training_params
 from skdl.estimators._plan import KERAS_RESOLVED_METRICS
 from skdl.estimators._routing import KERAS_WRAPPER_ROUTES, route_params
-from skdl.estimators._targets import ClassifierTargetMixin, RegressorTargetMixin, classifier_tags
+from skdl.estimators._targets import (
+    ClassifierTarget,
+    ClassifierTargetMixin,
+    EncodedTarget,
+    RegressorTarget,
+    RegressorTargetMixin,
+    classifier_tags,
+    encoder_metadata,
+)
 
 
 # Keras picks the right accuracy/crossentropy for these from the loss; scikeras passes them through
@@ -116,6 +127,141 @@ class _KerasModelMixin:
         options = route_params(self._all_extra_params(), "score")
         return self.scorer(y, self.predict(X), sample_weight=sample_weight, **options)
 
+    # ---------------------------------------------------------------- X
+    def _allow_nd(self):
+        # scikeras: check_X_y(..., allow_nd=True): X of any rank reaches the builder as given
+        return True
+
+    def _reshape_X(self, X, *, reset):
+        # scikeras' _validate_data: after fit, X must have the fitted rank and row shape
+        # (sklearn's own check only compares X.shape[1])
+        expected = None if reset else self.__dict__.get("X_shape_")
+        if expected is not None:
+            name = type(self).__name__
+            if X.ndim != len(expected):
+                raise ValueError(
+                    f"X has {X.ndim} dimensions, but this {name} is expecting {len(expected)} dimensions "
+                    f"in X (it was fitted on X of shape {tuple(expected)})."
+                )
+            if tuple(X.shape[1:]) != tuple(expected[1:]):
+                raise ValueError(
+                    f"X has shape {tuple(X.shape[1:])}, but this {name} is expecting X of shape "
+                    f"{tuple(expected[1:])} (per sample)."
+                )
+        return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+    # ------------------------------------------------------------ encoders
+    @property
+    def feature_encoder(self):
+        """A fresh, unfitted transformer for X, as in scikeras: override it in a subclass.
+
+        ``fit`` fits it on the validated X (``feature_encoder_``) and the model
+        trains on and predicts from its ``transform(X)``: an array of any
+        shape, or a list or dict of arrays for a model with several inputs
+        (such models train through ``model.fit``). ``get_metadata()``, if the
+        transformer has it, returns a dict that is set on the estimator and
+        added to ``meta`` before the builder runs.
+
+        Returns
+        -------
+        sklearn.preprocessing.FunctionTransformer
+            The default passes X through unchanged.
+        """
+        from sklearn.preprocessing import FunctionTransformer
+
+        return FunctionTransformer()
+
+    def _target_from_encoder(self):
+        """The fit's target object: the default encoder itself, or an adapter around a subclass's."""
+        encoder = self.target_encoder
+        self.__dict__.pop("_classes_hint", None)
+        if isinstance(encoder, (ClassifierTarget, RegressorTarget)):
+            return encoder
+        owner = type(self).__name__
+        if not callable(getattr(encoder, "fit", None)):
+            raise TypeError(
+                f"The target_encoder of {owner} must be an unfitted sklearn-style transformer with fit, "
+                f"transform and inverse_transform; got {type(encoder).__name__}."
+            )
+        if getattr(self, "scale_target", False):
+            raise ValueError(
+                f"{owner} got scale_target=True and a custom target_encoder ({type(encoder).__name__}); "
+                "scale_target applies to the default encoder only: scale y in your encoder instead."
+            )
+        return EncodedTarget(encoder, classifier=is_classifier(self), loss=self.loss, owner=owner)
+
+    def _fit_features(self, X):
+        encoder = self.feature_encoder
+        owner = type(self).__name__
+        if not callable(getattr(encoder, "fit", None)):
+            raise TypeError(
+                f"The feature_encoder of {owner} must be an unfitted sklearn-style transformer with fit "
+                f"and transform; got {type(encoder).__name__}."
+            )
+        fitted = encoder.fit(X)
+        if fitted is None or not callable(getattr(fitted, "transform", None)):
+            raise TypeError(
+                f"The feature_encoder of {owner} ({type(encoder).__name__}): fit must return the fitted "
+                f"transformer (self), with a transform method; it returned {type(fitted).__name__}."
+            )
+        return fitted
+
+    def _encode_X(self, X, features):
+        if features is None or _is_identity(features):
+            return X
+        return network_rows(features.transform(X), len(X), owner=type(self).__name__, what="feature_encoder")
+
+    def _meta(self, X, target, X_dtype=None, X_net=None, features=None):
+        # scikeras' meta: its attributes, the encoders' metadata and the fitted encoders themselves
+        meta = super()._meta(X, target, X_dtype, X_net, features)
+        meta["n_features_in_"] = int(X.shape[1])  # sklearn's (and scikeras') definition, for X of any rank
+        meta.update(encoder_metadata(features, "feature_encoder", type(self).__name__))
+        meta["target_encoder_"] = target.encoder
+        meta["feature_encoder_"] = features
+        return meta
+
+    def _set_meta_attributes(self, meta, target, features):
+        # scikeras' _initialize: the encoders' get_metadata() become attributes before the builder runs
+        attrs = {k: meta[k] for k in self._meta_attributes if k in meta}
+        own = {} if isinstance(target, (ClassifierTarget, RegressorTarget)) else target.get_metadata()
+        own.update(encoder_metadata(features, "feature_encoder", type(self).__name__))
+        given = {**target.get_metadata(), **own}
+        if own:  # a user's encoder must not overwrite a parameter
+            clash = sorted(set(own) & set(self._get_param_names()))
+            if clash:
+                raise ValueError(
+                    f"The encoders' get_metadata() of {type(self).__name__} return {clash}, which are "
+                    "parameters of the estimator; metadata become fitted attributes, so name them "
+                    "differently (scikeras' convention: a trailing underscore, as 'n_classes_')."
+                )
+        attrs.update(given)
+        attrs["target_encoder_"] = target.encoder
+        attrs["feature_encoder_"] = features
+        self.__dict__.update(attrs)
+
+    def _output_check(self, target):
+        check = target.check_output
+        owner = type(self).__name__
+
+        def checked(model, user_compiled=False):
+            # scikeras' _check_model_compatibility: the encoder says how many outputs the model has
+            expected = getattr(self, "n_outputs_expected_", None)
+            n_outputs = len(model.outputs)
+            if expected and expected != n_outputs:
+                raise ValueError(
+                    f"The target_encoder of {owner} ({type(target.encoder).__name__}) expects a Keras model "
+                    f"with {expected} output(s) (its n_outputs_expected_), but the model has {n_outputs} "
+                    "outputs. Build the model with that many outputs, or use a target_encoder for this model."
+                )
+            check(model, user_compiled=user_compiled)
+
+        return checked
+
     @property
     def initialized_(self):
         """Whether the model is built (by :meth:`fit`, :meth:`partial_fit` or :meth:`initialize`), as in scikeras."""
@@ -124,7 +270,7 @@ class _KerasModelMixin:
     def initialize(self, X, y):
         """Build the model for (X, y) without training it, as scikeras' ``initialize``.
 
-        Validates X and y, fits the target encoding and builds (and compiles)
+        Validates X and y, fits the encoders and builds (and compiles)
         the model, so that :meth:`predict` works right away. ``fit`` does this
         itself; a later ``fit`` with ``warm_start=True`` or ``partial_fit``
         continues from this model. A ``keras.Model`` given as ``model`` (e.g.
@@ -134,7 +280,7 @@ class _KerasModelMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
 
         Returns
@@ -258,14 +404,17 @@ _KERAS_DOC_PARAMS = """
         ``meta`` (a dict with ``n_features_in_``, ``input_shape_``,
         ``target_type_``, ``n_classes_``, ``n_outputs_``, ``output_activation_``,
         ``classes_``, ``X_shape_``, ``X_dtype_``, ``y_dtype_``, ``y_ndim_``,
-        ``n_outputs_expected_``), ``compile_kwargs`` (Keras objects for
-        ``model.compile(**compile_kwargs)``) and ``params``; one with
-        ``**kwargs`` gets all three. A registered architecture name is looked up with
-        :func:`skdl.get_architecture`. A model the builder compiled is not
-        recompiled (a different ``loss`` is a ValueError). A ``keras.Model`` is
-        used as it is, as in scikeras: ``model_`` is that object, with its
-        weights and optimizer; it is compiled only if it is not, and a refit
-        continues from its weights.
+        ``n_outputs_expected_``, ``target_encoder_``, ``feature_encoder_`` and
+        what the encoders' ``get_metadata()`` return), ``compile_kwargs`` (Keras
+        objects for ``model.compile(**compile_kwargs)``) and ``params``; one with
+        ``**kwargs`` gets all three. X may have any number of dimensions (images,
+        sequences); ``input_shape_`` is the shape of one sample as the model
+        takes it, after the ``feature_encoder``. A registered architecture name
+        is looked up with :func:`skdl.get_architecture`. A model the builder
+        compiled is not recompiled (a different ``loss`` is a ValueError). A
+        ``keras.Model`` is used as it is, as in scikeras: ``model_`` is that
+        object, with its weights and optimizer; it is compiled only if it is
+        not, and a refit continues from its weights.
     build_fn : callable, str or keras.Model, default=None
         Deprecated alias of ``model`` (keras.wrappers' name), used when
         ``model`` is None, with scikeras' warning.
@@ -297,6 +446,13 @@ _KERAS_DOC_PARAMS = """
     extra_kwargs=", and the builder's own keyword arguments given bare",
 )
 
+
+
+def _is_identity(encoder):
+    """Whether ``encoder`` is the default ``FunctionTransformer()`` (its transform is X itself: skipped)."""
+    from sklearn.preprocessing import FunctionTransformer
+
+    return type(encoder) is FunctionTransformer and encoder.func is None
 
 
 class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, BaseKerasEstimator):
@@ -331,7 +487,14 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     y_ndim_ : int
         Dimensions of the training y as given (2 for a column vector).
     n_outputs_expected_ : int
-        Outputs of the Keras model (1).
+        Outputs of the Keras model (1 with the default ``target_encoder``;
+        a custom one's ``get_metadata()`` may say more).
+    target_encoder_ : transformer
+        The fitted ``target_encoder``: ``transform(y)`` is what the model
+        trains on, ``inverse_transform(outputs)`` what ``predict`` returns.
+    feature_encoder_ : transformer
+        The fitted ``feature_encoder`` (by default ``FunctionTransformer()``,
+        X unchanged).
     initialized_ : bool
         Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
     current_epoch : int
@@ -419,6 +582,32 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     def __sklearn_tags__(self):
         return classifier_tags(super().__sklearn_tags__())
 
+    @property
+    def target_encoder(self):
+        """A fresh, unfitted encoder for y, as in scikeras: override it in a subclass.
+
+        The default encodes labels for the loss (codes, a sigmoid column, or
+        one-hot rows for categorical cross-entropy) and, after fit
+        (``target_encoder_``), turns the model's raw output back into labels
+        (``inverse_transform(y)``) or probabilities
+        (``inverse_transform(y, return_proba=True)``). A replacement is any
+        sklearn-style transformer with ``fit(y)``, ``transform(y)`` (an array,
+        or a list or dict of arrays for several outputs) and
+        ``inverse_transform(y, return_proba=False)``, optionally
+        ``get_metadata()`` (``n_outputs_expected_`` is checked against the
+        model's outputs; ``classes_``, ``n_classes_`` become attributes). With
+        a replacement, give ``loss=`` or compile the model in the builder.
+
+        Returns
+        -------
+        skdl.estimators._targets.ClassifierTarget
+            Knows the ``loss`` and the ``classes`` given to ``partial_fit``.
+        """
+        return ClassifierTarget(self.loss, classes=self.__dict__.get("_classes_hint"), owner=type(self).__name__)
+
+    def _make_target(self):
+        return self._target_from_encoder()
+
     def score(self, X, y, sample_weight=None):
         """Accuracy of ``predict(X)`` against y, computed by :meth:`scorer`.
 
@@ -428,7 +617,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 
@@ -483,7 +672,14 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
     y_ndim_ : int
         Dimensions of the training y as given (2 for a column vector).
     n_outputs_expected_ : int
-        Outputs of the Keras model (1).
+        Outputs of the Keras model (1 with the default ``target_encoder``;
+        a custom one's ``get_metadata()`` may say more).
+    target_encoder_ : transformer
+        The fitted ``target_encoder``: ``transform(y)`` is what the model
+        trains on, ``inverse_transform(outputs)`` what ``predict`` returns.
+    feature_encoder_ : transformer
+        The fitted ``feature_encoder`` (by default ``FunctionTransformer()``,
+        X unchanged).
     initialized_ : bool
         Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
     current_epoch : int
@@ -553,6 +749,28 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         self.engine = engine
         self._store_kwargs(kwargs)
 
+    @property
+    def target_encoder(self):
+        """A fresh, unfitted encoder for y, as in scikeras: override it in a subclass.
+
+        The default trains on y as float32 columns (standardised with
+        ``scale_target=True``) and, after fit (``target_encoder_``), gives
+        predictions back in y's shape and float dtype (``inverse_transform``).
+        A replacement is any sklearn-style transformer with ``fit(y)``,
+        ``transform(y)`` (an array, or a list or dict of arrays for several
+        outputs) and ``inverse_transform(y)``, optionally ``get_metadata()``
+        (``n_outputs_expected_`` is checked against the model's outputs). With
+        a replacement, give ``loss=`` or compile the model in the builder.
+
+        Returns
+        -------
+        skdl.estimators._targets.RegressorTarget
+        """
+        return RegressorTarget(self.loss, self.scale_target, type(self).__name__)
+
+    def _make_target(self):
+        return self._target_from_encoder()
+
     def score(self, X, y, sample_weight=None):
         """The coefficient of determination R² of ``predict(X)`` against y, computed by :meth:`scorer`.
 
@@ -562,7 +780,7 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 

@@ -18,6 +18,13 @@ turns network outputs back into predictions. ``class_weight`` and
 ``scale_target`` are given to it explicitly. The estimator mixins below only
 expose its results in sklearn's API (``classes_``, ``predict``,
 ``predict_proba``).
+
+The default objects also have scikeras' encoder interface
+(``inverse_transform(raw_output, return_proba=False)``, ``get_metadata()``):
+they are what ``KerasClassifier.target_encoder``/``KerasRegressor.target_encoder``
+return. A subclass's own encoder is wrapped in :class:`EncodedTarget`, which
+plays the target's part around it (the estimator keeps it as ``_target``; the
+user's fitted encoder is ``target_encoder_``).
 """
 
 from __future__ import annotations
@@ -231,8 +238,8 @@ class ClassifierTarget:
         y_enc = np.asarray(y_enc)
         return y_enc.argmax(axis=1) if y_enc.ndim == 2 and y_enc.shape[1] > 1 else y_enc.ravel()
 
-    def sample_weight_factors(self, y_enc, class_weight=None):
-        """Per-row factors from ``class_weight`` (1.0 when there is none).
+    def sample_weight_factors(self, y_enc, class_weight=None, y=None):
+        """Per-row factors from ``class_weight`` (1.0 when there is none; ``y`` is not needed here).
 
         The estimator passes its current ``class_weight`` on every fit, so a
         changed one applies to a warm-started fit too.
@@ -295,6 +302,9 @@ class ClassifierTarget:
 
     def predict_proba(self, out):
         """Probabilities (n, n_classes) from network outputs."""
+        out = np.asarray(out)
+        if out.ndim == 1:  # one sigmoid output, flattened
+            out = out.reshape(-1, 1)
         if self.target_type_ == "multilabel-indicator":
             return out
         if out.shape[1] == 1:
@@ -305,11 +315,41 @@ class ClassifierTarget:
         total[total == 0] = 1.0
         return out / total
 
-    def inverse_transform(self, proba):
-        """Labels (or a multilabel indicator matrix) from probabilities."""
+    def inverse_transform(self, y, return_proba=False):
+        """Labels (or a multilabel indicator matrix) from the network's outputs, as scikeras' encoder.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_units)
+            The Keras model's raw output (one sigmoid column for a binary
+            target, or softmax rows), or probabilities of shape (n_samples, n_classes).
+        return_proba : bool, default=False
+            Return the class probabilities, shape (n_samples, n_classes), instead of labels.
+
+        Returns
+        -------
+        ndarray
+        """
+        proba = self.predict_proba(y)
+        if return_proba:
+            return proba
         if self.target_type_ == "multilabel-indicator":
             return (proba >= 0.5).astype(int)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    @property
+    def encoder(self):
+        """The object exposed as the estimator's ``target_encoder_`` (this one)."""
+        return self
+
+    def get_metadata(self):
+        """What fit copies onto the estimator (scikeras' ``ClassifierLabelEncoder.get_metadata``)."""
+        return {
+            "classes_": self.classes_,
+            "n_classes_": len(self.classes_),
+            "n_outputs_": self.n_targets_,
+            "n_outputs_expected_": 1,
+        }
 
 
 class ClassifierTargetMixin:
@@ -353,12 +393,12 @@ class ClassifierTargetMixin:
         ``steps``, ``callbacks``) go to ``model.predict``, as in scikeras.
         """
         out = self._forward(X, **kwargs)  # checks that the estimator is fitted
-        return self.target_encoder_.predict_proba(out)
+        return self._fitted_target().inverse_transform(out, return_proba=True)
 
     def predict(self, X, **kwargs):
         """Predicted labels (or a multilabel indicator matrix); ``kwargs`` as for :meth:`predict_proba`."""
-        proba = self.predict_proba(X, **kwargs)
-        return self.target_encoder_.inverse_transform(proba)
+        out = self._forward(X, **kwargs)
+        return self._fitted_target().inverse_transform(out)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
@@ -455,7 +495,7 @@ class RegressorTarget:
     def stratify(self, y_enc):
         return None
 
-    def sample_weight_factors(self, y_enc, class_weight=None):
+    def sample_weight_factors(self, y_enc, class_weight=None, y=None):
         return 1.0
 
     def check_output(self, model, user_compiled=False):
@@ -468,8 +508,20 @@ class RegressorTarget:
                 )
 
     def inverse_transform(self, out):
+        """Predictions in y's scale, dtype and shape from the network's outputs."""
+        out = np.asarray(out)
+        out = out.reshape(-1, 1) if out.ndim == 1 else out
         out = (out * self.scale_ + self.mean_).astype(self.y_dtype_, copy=False)
         return out.ravel() if self.y_ndim_ == 1 else out
+
+    @property
+    def encoder(self):
+        """The object exposed as the estimator's ``target_encoder_`` (this one)."""
+        return self
+
+    def get_metadata(self):
+        """What fit copies onto the estimator (scikeras' ``RegressorTargetEncoder.get_metadata``)."""
+        return {"n_outputs_": self.n_targets_, "n_outputs_expected_": 1}
 
 
 class RegressorTargetMixin:
@@ -488,9 +540,194 @@ class RegressorTargetMixin:
         ``model.predict``, as in scikeras.
         """
         out = self._forward(X, **kwargs)  # checks that the estimator is fitted
-        return self.target_encoder_.inverse_transform(out)
+        return self._fitted_target().inverse_transform(out)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _no_loss(y_true, y_pred):
+    """The loss of a fit whose target_encoder is the user's and no ``loss`` is given: there is none."""
+    raise ValueError(
+        "No loss is given: with a custom target_encoder, give loss= (or compile the model in the "
+        "builder with its loss)."
+    )
+
+
+class EncodedTarget:
+    """A user's ``target_encoder`` (scikeras' interface) as the target side of a fit.
+
+    The encoder is any sklearn-style transformer: ``fit(y)`` returning the
+    fitted encoder, ``transform(y)`` giving what the Keras model trains on (an
+    array, or a list or dict of arrays for several outputs),
+    ``inverse_transform(outputs)`` giving predictions (with
+    ``return_proba=True`` the classifier's probabilities), and optionally
+    ``get_metadata()``, a dict copied onto the estimator and into ``meta``
+    (``n_outputs_expected_`` is checked against the model's outputs).
+
+    The encoder owns the target's form, so skdl chooses no loss for it: the
+    loss is the estimator's ``loss`` or the one the builder compiled with.
+
+    Parameters
+    ----------
+    encoder : transformer
+        The unfitted encoder (what the estimator's ``target_encoder`` returned).
+    classifier : bool
+        Whether the estimator is a classifier (``classes_``, ``n_classes_``).
+    loss : str, callable, list, dict or None
+        The estimator's ``loss``.
+    owner : str
+        Named in error messages.
+
+    Attributes
+    ----------
+    encoder : transformer
+        The fitted encoder (the estimator's ``target_encoder_``).
+    metadata_ : dict
+        ``encoder.get_metadata()`` (empty without that method).
+    target_type_ : str
+        ``type_of_target(y)``, as scikeras records it.
+    loss_ : str, callable, list or dict
+    n_targets_ : int
+        ``n_outputs_`` of the metadata, else y's columns.
+    classes_ : array-like or None
+        ``classes_`` of the metadata (classifiers), else None.
+    """
+
+    default_metrics = ()
+
+    def __init__(self, encoder, *, classifier, loss=None, owner="The estimator"):
+        self.encoder = encoder
+        self.classifier = classifier
+        self.loss = loss
+        self.owner = owner
+
+    def fit(self, y):
+        """Fit the encoder on y and read its metadata; returns self."""
+        y = np.asarray(y)
+        name = type(self.encoder).__name__
+        fitted = self.encoder.fit(y)
+        if fitted is None:
+            raise ValueError(
+                f"The target_encoder of {self.owner} ({name}) returned None from fit; fit must return "
+                "the fitted encoder (self), as sklearn transformers do."
+            )
+        missing = [m for m in ("transform", "inverse_transform") if not callable(getattr(fitted, m, None))]
+        if missing:
+            raise TypeError(
+                f"The target_encoder of {self.owner} must be a transformer with fit, transform and "
+                f"inverse_transform; the fitted {type(fitted).__name__} has no {' and no '.join(missing)}."
+            )
+        self.encoder = fitted
+        self.metadata_ = encoder_metadata(fitted, "target_encoder", self.owner)
+        self.target_type_ = type_of_target(y, input_name="y")
+        self.y_dtype_ = y.dtype
+        self.y_ndim_ = y.ndim
+        self.n_targets_ = self.metadata_.get("n_outputs_", 1 if y.ndim == 1 else y.shape[1])
+        self.classes_ = self.metadata_.get("classes_") if self.classifier else None
+        self.loss_ = _no_loss if self.loss is None else self.loss
+        return self
+
+    def get_metadata(self):
+        """The encoder's metadata, copied onto the estimator."""
+        return dict(self.metadata_)
+
+    def meta(self):
+        """The target part of the builder's ``meta``: y's type, dtype and dimensions, then the metadata."""
+        out = {
+            "target_type_": self.target_type_,
+            "y_dtype_": self.y_dtype_,
+            "y_ndim_": self.y_ndim_,
+            "n_outputs_": self.n_targets_,
+        }
+        if self.classifier:
+            out.update(classes_=None, n_classes_=None)
+        out.update(self.metadata_)
+        return out
+
+    def check_continuation(self, y):
+        """y of a continued fit (warm start, partial_fit): the same number of dimensions."""
+        y = np.asarray(y)
+        if y.ndim != self.y_ndim_:
+            raise ValueError(
+                f"y has {y.ndim} dimension(s), but {self.owner} was fitted on y with {self.y_ndim_}; "
+                "a continued fit (warm_start, partial_fit) needs the same targets."
+            )
+        return y
+
+    def transform(self, y):
+        """What the model trains on: the encoder's ``transform(y)``, checked (an array or Rows)."""
+        from skdl.estimators._data import network_rows, row_shapes
+
+        out = network_rows(self.encoder.transform(y), len(y), owner=self.owner, what="target_encoder")
+        if not hasattr(self, "row_shapes_"):
+            self.row_shapes_ = row_shapes(out)
+        return out
+
+    def dummy(self, n):
+        """n rows of zeros shaped like the encoded y (to build a restored network)."""
+        from skdl.estimators._data import zeros_rows
+
+        return zeros_rows(self.row_shapes_, n)
+
+    def stratify(self, y_enc):
+        return None
+
+    def sample_weight_factors(self, y_enc, class_weight=None, y=None):
+        """``class_weight`` applied to y as given (scikeras: ``compute_sample_weight(class_weight, y)``)."""
+        if class_weight is None or y is None:
+            return 1.0
+        return compute_sample_weight(class_weight, y).astype(np.float32)
+
+    def check_output(self, model, user_compiled=False):
+        """Before compiling: without ``loss`` the builder must have compiled the model.
+
+        The encoder decides what the outputs are, so their units are not checked
+        (``user_compiled`` changes nothing here).
+        """
+        # (a builder taking compile_kwargs may have compiled with the placeholder of no loss)
+        if self.loss is None and (not getattr(model, "compiled", False) or getattr(model, "loss", None) is _no_loss):
+            raise ValueError(
+                f"{self.owner} has a custom target_encoder and no loss: give loss= (the encoder decides "
+                "what the model's outputs are, so skdl picks none), or compile the model in the builder."
+            )
+
+    def inverse_transform(self, y, return_proba=False):
+        """Predictions (or, with ``return_proba``, probabilities) from the model's outputs, by the encoder."""
+        if not return_proba:
+            return self.encoder.inverse_transform(y)
+        import inspect
+
+        try:
+            params = inspect.signature(self.encoder.inverse_transform).parameters
+        except (TypeError, ValueError):
+            params = {"return_proba": None}
+        if "return_proba" not in params and not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            raise TypeError(
+                f"predict_proba of {self.owner} needs the target_encoder's inverse_transform to take "
+                f"return_proba=True (as scikeras' ClassifierLabelEncoder does); "
+                f"{type(self.encoder).__name__}.inverse_transform does not."
+            )
+        return self.encoder.inverse_transform(y, return_proba=True)
+
+
+def encoder_metadata(encoder, what, owner):
+    """``encoder.get_metadata()`` as a dict (empty when the encoder has no such method)."""
+    get = getattr(encoder, "get_metadata", None)
+    if get is None:
+        return {}
+    meta = get()
+    if not isinstance(meta, dict):
+        raise TypeError(
+            f"The {what} of {owner} ({type(encoder).__name__}): get_metadata() must return a dict; "
+            f"it returned {type(meta).__name__}."
+        )
+    bad = [k for k in meta if not isinstance(k, str) or not k.isidentifier()]
+    if bad:
+        raise ValueError(
+            f"The {what} of {owner} ({type(encoder).__name__}): get_metadata() keys become fitted "
+            f"attributes and meta keys (as 'n_classes_'), so they must be names; got {bad}."
+        )
+    return meta
