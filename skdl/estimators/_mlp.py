@@ -85,7 +85,8 @@ class _MLPMixin:
         if len(rates) != len(sizes):
             return None  # the regular builder raises its error
         graph = tuple(sharing.graph_width(s) for s in sizes)
-        builder_params = {"graph_sizes": graph, "activation": params["activation"]}
+        builder_params = {"graph_sizes": graph, "dropout_layers": tuple(r > 0 for r in rates),
+                          "activation": params["activation"]}
         if "kernel_initializer" in params:
             builder_params["kernel_initializer"] = params["kernel_initializer"]
         return {"builder_params": builder_params,

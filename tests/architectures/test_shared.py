@@ -51,6 +51,7 @@ def test_graph_widths_are_the_next_power_of_two_or_the_largest():
 
 
 def test_set_values_draws_the_active_block_and_zeros_the_rest():
+    keras.utils.set_random_seed(0)
     model = build_shared_mlp(META, graph_sizes=(16, 8))
     set_shared_mlp_values(model, sizes=(5, 3), dropout=(0.2, 0.4), l2=1e-3, seed=0)
     k1, k2, ko = (_np(model.get_layer(n).kernel) for n in ("hidden_1", "hidden_2", "output"))
@@ -62,9 +63,28 @@ def test_set_values_draws_the_active_block_and_zeros_the_rest():
     assert np.abs(k1).max() <= np.sqrt(6 / 9)
     assert float(_np(model.get_layer("hidden_2_dropout").rate)) == pytest.approx(0.4)
     assert float(_np(model.get_layer("output").l2)) == pytest.approx(1e-3)
+    keras.utils.set_random_seed(0)
     again = build_shared_mlp(META, graph_sizes=(16, 8))
     set_shared_mlp_values(again, sizes=(5, 3), dropout=(0.2, 0.4), l2=1e-3, seed=0)
     np.testing.assert_array_equal(_np(again.get_layer("hidden_1").kernel), k1)
+
+
+def test_the_rescaled_block_has_the_narrow_layers_distribution():
+    # Glorot uniform at (64, 16) is U(-sqrt(6/80), sqrt(6/80)); a block of a (64, 256) draw rescaled
+    keras.utils.set_random_seed(1)
+    meta = {"input_shape_": (64,), "n_outputs_": 3, "output_activation_": "softmax"}
+    model = build_shared_mlp(meta, graph_sizes=(256,))
+    set_shared_mlp_values(model, sizes=(16,), dropout=(0.0,), l2=0.0)
+    block = _np(model.get_layer("hidden_1").kernel)[:, :16]
+    limit = np.sqrt(6 / 80)
+    assert np.abs(block).max() <= limit + 1e-6
+    assert np.abs(block).max() > 0.95 * limit
+    assert np.std(block) == pytest.approx(limit / np.sqrt(3), rel=0.1)
+    # he_normal (fan_in): std sqrt(2 / fan_in) whatever the width, so the block is unchanged
+    model = build_shared_mlp(meta, graph_sizes=(256,), kernel_initializer="he_normal")
+    before = _np(model.get_layer("hidden_1").kernel)[:, :16].copy()
+    set_shared_mlp_values(model, sizes=(16,), dropout=(0.0,), l2=0.0)
+    np.testing.assert_allclose(_np(model.get_layer("hidden_1").kernel)[:, :16], before)
 
 
 def test_an_activation_with_nonzero_output_at_zero_is_refused():
@@ -91,7 +111,7 @@ def test_trials_differing_in_width_dropout_and_l2_reuse_one_graph_and_learn_like
     base = dict(epochs=40, batch_size=16, learning_rate=0.01, patience=None, random_state=0)
     configs = [dict(hidden_layer_sizes=(12,), dropout=0.1, l2=1e-4),
                dict(hidden_layer_sizes=(24,), dropout=0.3, l2=0.0),
-               dict(hidden_layer_sizes=(7,), dropout=0.0, l2=1e-3)]
+               dict(hidden_layer_sizes=(7,), dropout=0.05, l2=1e-3)]
     exact = [MLPClassifier(**base, **c).fit(X, y).score(X, y) for c in configs]
     shared = []
     with shared_mlp_graphs(max_units=32, widths="max"):
@@ -129,3 +149,15 @@ def test_a_shared_trial_predicts_after_pickling():
         warnings.simplefilter("ignore")
         back = pickle.loads(pickle.dumps(est))
     np.testing.assert_allclose(back.predict_proba(X), est.predict_proba(X), rtol=1e-5)
+
+
+def test_a_layer_without_dropout_gets_no_dropout_layer_so_no_random_draw():
+    with shared_mlp_graphs(max_units=32):
+        est = MLPClassifier(hidden_layer_sizes=(6, 4), dropout=(0.0, 0.3), epochs=1, random_state=0)
+        assert est._shared_graph()["builder_params"]["dropout_layers"] == (False, True)
+        est.fit(X, y)
+    names = {layer.name for layer in est.model_.layers}
+    assert "hidden_1_dropout" not in names and "hidden_2_dropout" in names
+    model = build_shared_mlp(META, graph_sizes=(8,), dropout_layers=(False,))
+    with pytest.raises(ValueError, match="without dropout"):
+        set_shared_mlp_values(model, sizes=(4,), dropout=(0.2,), l2=0.0)
