@@ -33,13 +33,11 @@ EXIT_INTERRUPTED = 130
 def select_backend() -> str | None:
     """Choose the Keras backend for this process before Keras is imported.
 
-    The CLI owns its process, so it runs on the backend that is fastest for
-    its work: a search builds a new network for nearly every trial, and
-    TensorFlow traces a new network several times faster than JAX compiles one
-    (6 digits trials: 1m26s on TensorFlow, 3m34s on JAX), while JAX only wins
-    once one network is refitted many times. So TensorFlow when installed,
-    else JAX. A backend the user set in ``KERAS_BACKEND`` is honoured. Returns
-    the name chosen (None: Keras's default).
+    TensorFlow when installed (what ``pip install skdl`` brings, and the
+    faster one wherever each trial builds a new network, e.g. CNN searches),
+    else JAX. MLP searches share compiled graphs across trials and run faster
+    on JAX (docs/cli.md); a backend the user set in ``KERAS_BACKEND`` is
+    honoured. Returns the name chosen (None: Keras's default).
     """
     chosen = os.environ.get("KERAS_BACKEND")
     if chosen:
