@@ -57,8 +57,32 @@ def _full_metric_name(name):
         metric = runtime.get_keras().metrics.get(name)
     except (ValueError, TypeError):  # not a Keras metric (a custom one's name)
         return None
-    full = getattr(metric, "name", None) or getattr(metric, "__name__", None)
+    full = _class_default_name(metric) or getattr(metric, "name", None) or getattr(metric, "__name__", None)
     return full if isinstance(full, str) else None
+
+
+def _class_default_name(metric):
+    """The name a fresh metric object of this class gets ("auc"), or None.
+
+    ``keras.metrics.get("auc")`` builds an ``AUC()``, whose automatic name Keras
+    makes unique in the process ("auc_1" once another AUC exists): the stable
+    name, the one a fresh model logs, is the class's default or that name
+    without the counter.
+    """
+    import inspect
+    import re
+
+    try:
+        default = inspect.signature(type(metric).__init__).parameters["name"].default
+    except (KeyError, TypeError, ValueError):
+        default = None
+    if isinstance(default, str) and default:
+        return default
+    name = getattr(metric, "name", None)
+    match = re.fullmatch(r"(.+)_\d+", name) if isinstance(name, str) else None
+    if match and match.group(1).replace("_", "") == type(metric).__name__.lower().replace("_", ""):
+        return match.group(1)
+    return None
 
 
 def _full_log_name(key):

@@ -112,6 +112,18 @@ def test_history_uses_keras_full_metric_names_val_and_eval_included(regression_d
     assert {"loss", "val_loss", "learning_rate"} <= set(reg.history_)
 
 
+def test_a_metric_name_stays_the_same_after_the_process_built_that_metric(binary_data):
+    # Keras names a second AUC() "auc_1": the name skdl compiles and logs must stay "auc"
+    from skdl.estimators._keras import _full_metric_name
+
+    _full_metric_name.cache_clear()
+    keras.metrics.AUC(), keras.metrics.AUC()
+    X, y = binary_data
+    clf = KerasClassifier(_build, loss="binary_crossentropy", metrics=["auc"], epochs=1, random_state=0).fit(X, y)
+
+    assert "auc" in clf.history_
+
+
 def test_history_names_of_a_builder_compiled_model_continue_across_partial_fits(regression_data):
     X, y = regression_data
 
