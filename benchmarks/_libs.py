@@ -137,31 +137,16 @@ def make_classifier(lib: str, *, n_features: int, n_classes: int, hidden=(128, 1
             train_split=None,
             verbose=0,
         )
+    # the same scikeras code on both classes (skdl's also gets the seed the other rows get)
+    scikeras_code = dict(model=_scikeras_model, model__hidden=hidden, loss="sparse_categorical_crossentropy",
+                         optimizer="adam", optimizer__learning_rate=LEARNING_RATE, epochs=epochs,
+                         batch_size=batch_size, verbose=0)
     if lib == SKDL_KERAS:
         from skdl import KerasClassifier
 
-        return KerasClassifier(
-            model=_scikeras_model,
-            model__hidden=hidden,
-            loss="sparse_categorical_crossentropy",
-            optimizer="adam",
-            optimizer__learning_rate=LEARNING_RATE,
-            epochs=epochs,
-            batch_size=batch_size,
-            verbose=0,
-            random_state=random_state,
-        )
+        return KerasClassifier(**scikeras_code, random_state=random_state)
     if lib == "scikeras":
-        return _scikeras_class()(
-            model=_scikeras_model,
-            model__hidden=hidden,
-            loss="sparse_categorical_crossentropy",
-            optimizer="adam",
-            optimizer__learning_rate=LEARNING_RATE,
-            epochs=epochs,
-            batch_size=batch_size,
-            verbose=0,
-        )
+        return _scikeras_class()(**scikeras_code)
     if lib == "keras.wrappers":
         return _keras_wrappers_class()(
             model=_keras_wrappers_model,

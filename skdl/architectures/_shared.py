@@ -220,8 +220,9 @@ def build_shared_mlp(meta, *, graph_sizes, dropout_layers=None, activation="relu
 def set_shared_mlp_values(model, *, sizes, dropout, l2, seed=None):
     """Give a :func:`build_shared_mlp` network one trial's widths, dropout rates and L2.
 
-    Call it on freshly initialised weights (a new or re-initialised network):
-    each kernel keeps its block of active units, rescaled to the distribution
+    Call it on freshly initialised weights (a new or re-initialised network)
+    whose kernel initializers pass :func:`rescalable_initializer`: each kernel
+    keeps its block of active units, rescaled to the distribution
     the layer's initializer gives at the active shape (so Glorot scales with
     the trial's fan-in and fan-out, as in the narrow network), and the rest
     of the kernel and every bias become zero. Rescaling the drawn block
@@ -239,8 +240,7 @@ def set_shared_mlp_values(model, *, sizes, dropout, l2, seed=None):
         One rate per hidden layer (0 where the graph has no dropout layer).
     l2 : float
     seed : int or None
-        Seeds the dropout generators (and a redraw for initializers that
-        cannot be rescaled, e.g. orthogonal).
+        Seeds the dropout generators.
     """
     keras = get_keras()
     rng = np.random.RandomState(seed)
@@ -256,14 +256,8 @@ def set_shared_mlp_values(model, *, sizes, dropout, l2, seed=None):
         a_cols = cols if out_units is None else int(out_units)
         drawn = keras.ops.convert_to_numpy(kernel.value)
         value = np.zeros_like(drawn)
-        if (a_rows, a_cols) == (rows, cols):
-            value = drawn
-        else:
-            ratio = _std_ratio(layer.kernel_initializer, (rows, cols), (a_rows, a_cols))
-            if ratio is None:
-                value[:a_rows, :a_cols] = _draw(layer.kernel_initializer, (a_rows, a_cols), drawn.dtype, rng)
-            else:
-                value[:a_rows, :a_cols] = drawn[:a_rows, :a_cols] * ratio
+        ratio = _std_ratio(layer.kernel_initializer, (rows, cols), (a_rows, a_cols))
+        value[:a_rows, :a_cols] = drawn[:a_rows, :a_cols] * ratio
         kernel.assign(value)
         layer.bias.assign(np.zeros(layer.bias.shape, dtype=drawn.dtype))
         layer.l2.assign(float(l2))
@@ -281,8 +275,25 @@ def set_shared_mlp_values(model, *, sizes, dropout, l2, seed=None):
 _SHAPE_FREE = ("RandomNormal", "RandomUniform", "TruncatedNormal", "Zeros", "Ones", "Constant")
 
 
+def rescalable_initializer(value) -> bool:
+    """Whether a kernel initializer's draw can be cut to a narrower layer (:func:`set_shared_mlp_values`).
+
+    True for Keras' VarianceScaling family (Glorot, He, LeCun: a block of a
+    draw, rescaled by the fans) and shape-free ones; False for the others
+    (e.g. orthogonal) and for values Keras does not resolve: those MLPs are
+    built exactly.
+    """
+    keras = get_keras()
+    try:
+        initializer = keras.initializers.get(value)
+    except (ValueError, TypeError):
+        return False
+    return (isinstance(initializer, keras.initializers.VarianceScaling)
+            or type(initializer).__name__ in _SHAPE_FREE)
+
+
 def _std_ratio(initializer, full, active):
-    """Factor turning a block of a draw at ``full`` into a draw at ``active``, or None if none does."""
+    """Factor turning a block of a draw at ``full`` into a draw at ``active`` (see rescalable_initializer)."""
     keras = get_keras()
     if isinstance(initializer, keras.initializers.VarianceScaling):
         def fan(shape):
@@ -290,18 +301,4 @@ def _std_ratio(initializer, full, active):
             return {"fan_in": fan_in, "fan_out": fan_out}.get(initializer.mode, (fan_in + fan_out) / 2.0)
 
         return float(np.sqrt(max(1.0, fan(full)) / max(1.0, fan(active))))
-    if type(initializer).__name__ in _SHAPE_FREE:
-        return 1.0
-    return None
-
-
-def _draw(initializer, shape, dtype, rng):
-    """A fresh draw at ``shape`` (initializers that cannot be rescaled; compiles per shape on JAX)."""
-    old = getattr(initializer, "seed", None)
-    if hasattr(initializer, "seed"):
-        initializer.seed = int(rng.randint(1, 2**31 - 1))
-    try:
-        return np.asarray(get_keras().ops.convert_to_numpy(initializer(shape, dtype=dtype)))
-    finally:
-        if hasattr(initializer, "seed"):
-            initializer.seed = old
+    return 1.0

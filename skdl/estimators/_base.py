@@ -61,12 +61,6 @@ def _float64_outputs(out):
     return np.asarray(out, dtype=np.float64)
 
 
-def _has_predict_hook(callback) -> bool:
-    """Whether a Keras callback overrides a predict hook (only model.predict calls them)."""
-    base = runtime.get_keras().callbacks.Callback
-    return any(getattr(type(callback), h, None) is not getattr(base, h) for h in _PREDICT_HOOKS)
-
-
 class BaseKerasEstimator(BaseEstimator):
     """Shared machinery of skdl's Keras estimators. Not used directly.
 
@@ -158,6 +152,14 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _builder_params(self):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _builder_spec(self):
+        """``(builder, builder_params, network_values)`` for this fit's plan.
+
+        ``network_values`` is None, or ``fn(model, seed)`` run on the network
+        once it is taken or built (the MLPs' shared search graphs).
+        """
+        return self._get_builder(), self._builder_params(), None
 
     # ------------------------------------------------------------------- data
     def _validate_X(self, X, *, reset, y=None):
@@ -470,7 +472,7 @@ class BaseKerasEstimator(BaseEstimator):
         callbacks = options.pop("callbacks", None)
         callbacks = list(self.__dict__.get("_predict_callbacks", ())) if callbacks is None else list(callbacks)
         several_outputs = len(self.model_.outputs) > 1  # a list or dict of outputs, from model.predict
-        if options or several_outputs or any(_has_predict_hook(cb) for cb in callbacks):
+        if options or several_outputs or any(runtime.overrides_hook(cb, _PREDICT_HOOKS) for cb in callbacks):
             batch_size = resolve_batch_size(options.pop("batch_size", self.batch_size), n_rows,
                                             owner=type(self).__name__)
             net.sync()

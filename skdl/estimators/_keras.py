@@ -419,6 +419,34 @@ class _KerasModelMixin:
         return params
 
 
+# the fitted attributes both Keras classes share with scikeras
+_KERAS_DOC_SCIKERAS_ATTRS = """    target_type_ : str
+        "binary", "multiclass" or "multilabel-indicator" (classifier),
+        "continuous" or "continuous-multioutput" (regressor).
+    X_dtype_ : numpy.dtype
+        dtype of the training X as given (uint8 pixels stay uint8; the network
+        trains on float32).
+    X_shape_ : tuple
+        Shape of the training X.
+    y_dtype_ : numpy.dtype
+        dtype of the training y as given.
+    y_ndim_ : int
+        Dimensions of the training y as given (2 for a column vector).
+    n_outputs_expected_ : int
+        Outputs of the Keras model (1 with the default ``target_encoder``;
+        a custom one's ``get_metadata()`` may say more).
+    target_encoder_ : transformer
+        The fitted ``target_encoder``: ``transform(y)`` is what the model
+        trains on, ``inverse_transform(outputs)`` what ``predict`` returns.
+    feature_encoder_ : transformer
+        The fitted ``feature_encoder`` (by default ``FunctionTransformer()``,
+        X unchanged).
+    initialized_ : bool
+        Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
+    current_epoch : int
+        Epochs trained so far (0 before fit and after ``initialize``).
+"""
+
 _KERAS_DOC_PARAMS = """
     Parameters
     ----------
@@ -498,32 +526,9 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     n_iter_ : int
     best_epoch_ : int
         Index in ``history_`` of the best epoch (with early stopping).
-    target_type_ : str
-        "binary", "multiclass" or "multilabel-indicator" (classifier),
-        "continuous" or "continuous-multioutput" (regressor).
-    X_dtype_ : numpy.dtype
-        dtype of the training X as given (uint8 pixels stay uint8; the network
-        trains on float32).
-    X_shape_ : tuple
-        Shape of the training X.
-    y_dtype_ : numpy.dtype
-        dtype of the training y as given.
-    y_ndim_ : int
-        Dimensions of the training y as given (2 for a column vector).
-    n_outputs_expected_ : int
-        Outputs of the Keras model (1 with the default ``target_encoder``;
-        a custom one's ``get_metadata()`` may say more).
-    target_encoder_ : transformer
-        The fitted ``target_encoder``: ``transform(y)`` is what the model
-        trains on, ``inverse_transform(outputs)`` what ``predict`` returns.
-    feature_encoder_ : transformer
-        The fitted ``feature_encoder`` (by default ``FunctionTransformer()``,
-        X unchanged).
-    initialized_ : bool
-        Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
-    current_epoch : int
-        Epochs trained so far (0 before fit and after ``initialize``).
-
+"""
+        + _KERAS_DOC_SCIKERAS_ATTRS
+        + """
     Examples
     --------
     >>> import keras
@@ -683,32 +688,8 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
     feature_names_in_ : ndarray
     n_outputs_ : int
     n_iter_ : int
-    target_type_ : str
-        "binary", "multiclass" or "multilabel-indicator" (classifier),
-        "continuous" or "continuous-multioutput" (regressor).
-    X_dtype_ : numpy.dtype
-        dtype of the training X as given (uint8 pixels stay uint8; the network
-        trains on float32).
-    X_shape_ : tuple
-        Shape of the training X.
-    y_dtype_ : numpy.dtype
-        dtype of the training y as given.
-    y_ndim_ : int
-        Dimensions of the training y as given (2 for a column vector).
-    n_outputs_expected_ : int
-        Outputs of the Keras model (1 with the default ``target_encoder``;
-        a custom one's ``get_metadata()`` may say more).
-    target_encoder_ : transformer
-        The fitted ``target_encoder``: ``transform(y)`` is what the model
-        trains on, ``inverse_transform(outputs)`` what ``predict`` returns.
-    feature_encoder_ : transformer
-        The fitted ``feature_encoder`` (by default ``FunctionTransformer()``,
-        X unchanged).
-    initialized_ : bool
-        Whether the model is built (by ``fit``, ``partial_fit`` or ``initialize``).
-    current_epoch : int
-        Epochs trained so far (0 before fit and after ``initialize``).
 """
+        + _KERAS_DOC_SCIKERAS_ATTRS
     )
 
     _parameter_constraints = {

@@ -42,42 +42,35 @@ class _MLPMixin:
     def _get_builder(self):
         from skdl.architectures import get_architecture
 
-        if self._shared_graph() is not None:
-            from skdl.architectures._shared import build_shared_mlp
-
-            return build_shared_mlp
         return get_architecture("mlp")
 
-    def _builder_params(self):
-        shared = self._shared_graph()
-        if shared is not None:
-            return shared["builder_params"]
-        return self._mlp_params()
-
-    def _network_values(self):
-        """Inside a search's ``shared_mlp_graphs``: the function that gives a shared network this
-        estimator's widths, dropout and L2 (``fn(model, seed)``); None otherwise."""
+    def _builder_spec(self):
+        # inside a search's shared_mlp_graphs: the shared builder, and the function that gives
+        # the network this estimator's widths, dropout and L2
         shared = self._shared_graph()
         if shared is None:
-            return None
-        from skdl.architectures._shared import set_shared_mlp_values
+            return super()._builder_spec()
+        from skdl.architectures._shared import build_shared_mlp, set_shared_mlp_values
 
         values = shared["values"]
-        return lambda model, seed: set_shared_mlp_values(model, seed=seed, **values)
+        return (build_shared_mlp, shared["builder_params"],
+                lambda model, seed: set_shared_mlp_values(model, seed=seed, **values))
 
     def _shared_graph(self):
         """The shared-graph build of this MLP, or None (no sharing context, or a configuration it
-        cannot express: batch norm, L1 or bias penalties, activation(0) != 0, other builder options).
+        cannot express: batch norm, L1 or bias penalties, activation(0) != 0, an initializer whose
+        draw cannot be rescaled to a narrower layer, other builder options).
         """
-        from skdl.architectures._shared import ZERO_ACTIVATIONS, current_sharing
+        from skdl.architectures._shared import ZERO_ACTIVATIONS, current_sharing, rescalable_initializer
 
         sharing = current_sharing()
         if sharing is None:
             return None
-        params = self._mlp_params()
+        params = self._builder_params()
         plain = {"hidden_layer_sizes", "activation", "dropout", "l1", "l2", "batch_norm", "kernel_initializer"}
         if (set(params) - plain or params["batch_norm"] or params["l1"]
-                or params["activation"] not in ZERO_ACTIVATIONS):
+                or params["activation"] not in ZERO_ACTIVATIONS
+                or not rescalable_initializer(params.get("kernel_initializer", "glorot_uniform"))):
             return None
         sizes = params["hidden_layer_sizes"]
         rates = params["dropout"]
@@ -92,7 +85,7 @@ class _MLPMixin:
         return {"builder_params": builder_params,
                 "values": {"sizes": sizes, "dropout": rates, "l2": params["l2"]}}
 
-    def _mlp_params(self):
+    def _builder_params(self):
         from skdl.estimators._routing import route_params
 
         sizes = self.hidden_layer_sizes

@@ -402,11 +402,12 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     compile_options = route_params(extra, "compile")
     if run_eagerly:
         compile_options["run_eagerly"] = True
+    builder, builder_params, network_values = estimator._builder_spec()
     plan = FitPlan(
         owner=name,
-        builder=estimator._get_builder(),
-        builder_params=estimator._builder_params(),
-        network_values=getattr(estimator, "_network_values", lambda: None)(),
+        builder=builder,
+        builder_params=builder_params,
+        network_values=network_values,
         optimizer=estimator.optimizer,
         optimizer_options=optimizer_options,
         learning_rate=learning_rate,

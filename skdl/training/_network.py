@@ -46,7 +46,7 @@ import abc
 
 import numpy as np
 
-from skdl.training.runtime import get_keras
+from skdl.training.runtime import get_keras, overrides_hook
 
 ENGINES = ("auto", "compiled", "keras")
 
@@ -178,12 +178,7 @@ def wants_keras_engine(engine="auto", keras_callbacks=(), fit_kwargs=None) -> bo
     """
     if engine == "keras" or fit_kwargs:
         return True
-    keras = get_keras()
-    for cb in keras_callbacks:
-        for hook in BATCH_HOOKS:
-            if getattr(type(cb), hook, None) is not getattr(keras.callbacks.Callback, hook):
-                return True
-    return False
+    return any(overrides_hook(cb, BATCH_HOOKS) for cb in keras_callbacks)
 
 
 def make_network(build_model, sample, *, key=None, engine="auto", keras_callbacks=(), fit_kwargs=None):

@@ -357,16 +357,14 @@ class KerasCallback(Callback):
         self.name = callback_name(inner)
 
     def on_train_begin(self, run):
+        from skdl.training.runtime import overrides_hook
+
+        self._acts_at_epoch_begin = overrides_hook(self.inner, ("on_epoch_begin",))
         self.inner.set_model(run.network.model)
         self.inner.on_train_begin()
 
-    def _overrides(self, hook):
-        from skdl.training.runtime import get_keras
-
-        return getattr(type(self.inner), hook, None) is not getattr(get_keras().callbacks.Callback, hook)
-
     def on_epoch_begin(self, run):
-        if not self._overrides("on_epoch_begin"):
+        if not self._acts_at_epoch_begin:
             return
         # e.g. keras.callbacks.LearningRateScheduler sets the rate here: on JAX the
         # fit's state must be written out first and read back after

@@ -129,6 +129,13 @@ def backend_name() -> str:
     return get_keras().backend.backend()
 
 
+def overrides_hook(callback, hooks) -> bool:
+    """Whether a Keras callback's class overrides any of ``hooks`` (names of
+    ``keras.callbacks.Callback`` methods), i.e. does something there."""
+    base = get_keras().callbacks.Callback
+    return any(getattr(type(callback), hook, None) is not getattr(base, hook) for hook in hooks)
+
+
 # ------------------------------------------------------------------- threads
 _THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
 

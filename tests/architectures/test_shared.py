@@ -129,7 +129,8 @@ def test_trials_differing_in_width_dropout_and_l2_reuse_one_graph_and_learn_like
 
 def test_what_the_shared_graph_cannot_express_builds_exactly():
     with shared_mlp_graphs(max_units=32, widths="max"):
-        for params in (dict(batch_norm=True), dict(l1=1e-4), dict(activation="sigmoid")):
+        for params in (dict(batch_norm=True), dict(l1=1e-4), dict(activation="sigmoid"),
+                       dict(model__kernel_initializer="orthogonal")):
             est = MLPClassifier(hidden_layer_sizes=(5,), epochs=1, random_state=0, **params)
             assert est._shared_graph() is None
         reg = MLPRegressor(hidden_layer_sizes=(5,), epochs=1, random_state=0)
