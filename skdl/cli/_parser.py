@@ -13,6 +13,10 @@ import sys
 
 __all__ = ["build_parser"]
 
+# `skdl tune --ensemble`: how many of the best trials the refit averages
+# (docs/tuning.md, "Refitting an ensemble of the best trials", has the measurements).
+ENSEMBLE_DEFAULT = 1
+
 EPILOG = """\
 exit status: 0 success, 1 a problem with the data, a file or the run
 (one line on stderr says which), 2 a bad command line, 130 interrupted
@@ -285,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scikit-learn scorer name to maximise (default: accuracy for "
         "classification, r2 for regression)",
     )
+    search.add_argument("--ensemble", type=positive_int, default=ENSEMBLE_DEFAULT, metavar="K",
+                        help="refit the K best trials and average their predictions "
+                        "(1: refit the best trial alone)")
     search.add_argument("--storage", metavar="URL",
                         help="Optuna storage: a database URL (sqlite:///x.db, postgresql://...) or a "
                         ".db/.log file (default: DIR/study.db)")

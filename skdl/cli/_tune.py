@@ -143,7 +143,8 @@ def run(args) -> int:
     from sklearn.model_selection import KFold, StratifiedKFold
 
     from skdl.exceptions import TrainingInterruptedWarning
-    from skdl.tuning import OptunaSearchCV, trial_counts
+    from skdl.tuning import OptunaSearchCV, TrialEnsemble, trial_counts
+    from skdl.tuning._results import top_indices
 
     # Optuna announces every study it creates or loads; the CLI says it once, its way.
     optuna.logging.set_verbosity(optuna.logging.INFO if args.verbose >= 2 else optuna.logging.WARNING)
@@ -193,7 +194,7 @@ def run(args) -> int:
               if prune else optuna.pruners.NopPruner())
     search = OptunaSearchCV(
         run_.pipeline, space, n_trials=args.trials, timeout=args.timeout, cv=splitter,
-        scoring=run_.scoring, refit=False, pruner=pruner,
+        scoring=run_.scoring, refit=False, pruner=pruner, refit_ensemble=args.ensemble,
         storage=storage_url, study_name=args.study, load_if_exists=True,
         n_jobs=args.workers, random_state=args.seed + n_all, verbose=verbose,
         error_score=np.nan, heartbeat_interval=heartbeat,
@@ -235,8 +236,12 @@ def run(args) -> int:
 
     best_params = search.best_params_
     best_trial = search.best_trial_
-    print(f"Refitting the best trial ({best_trial.number}) on {len(run_.y_train)} training rows...",
-          flush=True)
+    refit_trials = [int(search.cv_results_["trial_number"][i])
+                    for i in top_indices(search.cv_results_, search.refit_metric_, args.ensemble)]
+    which = (f"the best trial ({best_trial.number})" if len(refit_trials) == 1 else
+             f"the {len(refit_trials)} best trials ({', '.join(map(str, refit_trials))}), "
+             "to average their predictions,")
+    print(f"Refitting {which} on {len(run_.y_train)} training rows...", flush=True)
     attach_epoch_bar(run_, desc="refit epochs", on_pipeline=False)
     try:
         search.refit_best(run_.X_train, run_.y_train,
@@ -244,6 +249,7 @@ def run(args) -> int:
     finally:
         detach_epoch_bar(run_)
     best = search.best_estimator_
+    members = (list(best.estimators_) if isinstance(best, TrialEnsemble) else [best])
     scores = test_scores(best, run_)
     files["model"] = save_model(best, out)
     files["report"] = write_report(
@@ -258,7 +264,8 @@ def run(args) -> int:
         cv_score=float(search.best_score_),
         cv_score_std=cv_std,
         test_scores=scores,
-        epochs_trained=int(getattr(best.named_steps[STEP], "n_iter_", 0)),
+        epochs_trained=int(getattr(members[0].named_steps[STEP], "n_iter_", 0)),
+        ensemble_trials=refit_trials,
     )
     files["summary"] = out / SUMMARY_FILE
     finish_summary(summary, run_, files)
@@ -274,6 +281,9 @@ def run(args) -> int:
                                     f"(trial {best_trial.number}, {args.cv} folds)"),
         ("best params", _short_params(best_params)),
     ]
+    if len(refit_trials) > 1:
+        rows.append(("refit", f"mean of the {len(refit_trials)} best trials: "
+                              + ", ".join(map(str, refit_trials))))
     print_scores(rows, scores, len(run_.y_test), run_.scoring)
     print(f"\nskdl tune: done in {_duration(time.time() - run_.started)}", flush=True)
     print_table(rows)

@@ -24,6 +24,7 @@ from skdl.reporting._tables import (
     regression_report_frame,
 )
 from skdl.reporting._utils import (
+    ensemble_members,
     estimator_scores,
     final_step,
     target_type,
@@ -389,18 +390,29 @@ def make_report(
         task=kind,
     )
 
-    # Model
-    info, summary_text = _model_tables(estimator)
-    sec = report._section("Model")
+    # Model. An ensemble is described by its first (best) member, and says so.
+    members = ensemble_members(estimator)
+    lead = next(iter(members.values())) if members else estimator
+    info, summary_text = _model_tables(lead)
+    ensemble_note = ""
+    if members:
+        first = next(iter(members))
+        info = pd.concat([pd.Series({"ensemble": f"{name}, the mean of {len(members)}: "
+                                                 + ", ".join(members)}, dtype=object), info])
+        info.name = "value"
+        ensemble_note = (f"The ensemble averages {len(members)} members; the summary, "
+                         f"hyperparameters and training history shown are those of {first}.")
+    sec = report._section("Model", note=ensemble_note)
     report._table(sec, "model", "Summary", info)
     sec.text = summary_text
-    report._table(sec, "hyperparameters", "Hyperparameters", _hyperparameters(estimator))
+    report._table(sec, "hyperparameters", "Hyperparameters", _hyperparameters(lead))
 
     # Training history
-    history = get_history(estimator)
+    history = get_history(lead)
     if history:
         curves = compute_history(history)
-        sec = report._section("Training history", note=_history_note(curves))
+        note = _history_note(curves) + (f" Member {first} of the ensemble." if members else "")
+        sec = report._section("Training history", note=note)
         caption = "Last and best-epoch values" if curves.best_epoch else "Last values"
         report._table(sec, "history_summary", caption, _history_summary(curves))
         report._figure(sec, "history", "Loss and metrics per epoch", HistoryDisplay(curves, name=name).plot().figure_, dpi)

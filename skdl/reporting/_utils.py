@@ -7,6 +7,7 @@ and study helpers import them on call, through :func:`skdl.utils.import_optional
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,19 @@ def get_ax(ax=None, *, figsize=None):
     plt = import_pyplot()
     fig, ax = plt.subplots(figsize=figsize)
     return fig, ax
+
+
+def ensemble_members(estimator: Any) -> dict | None:
+    """The fitted members of an averaging ensemble by name, else None.
+
+    Duck-typed on ``named_estimators_`` (``skdl.tuning.TrialEnsemble``,
+    sklearn's ``VotingClassifier``/``VotingRegressor``), so reporting needs
+    no import of the classes.
+    """
+    members = getattr(estimator, "named_estimators_", None)
+    if isinstance(members, Mapping) and members:
+        return dict(members)
+    return None
 
 
 def final_step(estimator: Any) -> Any:

@@ -11,10 +11,13 @@
   (direction, fingerprint; :class:`StudyMismatchError`); :func:`trial_counts`,
   :func:`count_trials` and :func:`is_counted` - the search's trial accounting.
 * :class:`EpochPruningCallback` - the fit-time callback that reports epochs.
+* :class:`TrialEnsemble` - the average of several fitted estimators, the
+  ``best_estimator_`` of ``OptunaSearchCV(refit_ensemble=k)``.
 
 ``import skdl.tuning`` imports Optuna but not Keras or TensorFlow.
 """
 
+from skdl.tuning._ensemble import TrialEnsemble
 from skdl.tuning._pruning import PRUNED_AT_EPOCH, EpochPruningCallback
 from skdl.tuning._search import OptunaSearchCV
 from skdl.tuning._spaces import (
@@ -69,6 +72,7 @@ __all__ = sorted(
         "sample_params",
         "open_study",
         "StudyMismatchError",
+        "TrialEnsemble",
         "trial_counts",
     ]
 )

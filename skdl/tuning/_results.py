@@ -17,7 +17,7 @@ from scipy.stats import rankdata
 
 from skdl.tuning._spaces import decode_params
 
-__all__ = ["best_index", "format_results"]
+__all__ = ["best_index", "format_results", "top_indices"]
 
 
 def format_results(trials: list[FrozenTrial], space: dict, metrics: list[str], n_splits: int,
@@ -81,8 +81,21 @@ def format_results(trials: list[FrozenTrial], space: dict, metrics: list[str], n
 
 def best_index(results: dict[str, Any], metric: str) -> int:
     """Row of the highest ``mean_test_<metric>`` (NaN rows never win)."""
-    means = results[f"mean_test_{metric}"]
-    return int(np.nanargmax(np.where(np.isnan(means), -np.inf, means)))
+    return top_indices(results, metric, 1)[0]
+
+
+def top_indices(results: dict[str, Any], metric: str, k: int) -> list[int]:
+    """Rows of the ``k`` highest ``mean_test_<metric>``, best first, ties in trial order.
+
+    Only complete trials with a score are candidates (a failed trial's
+    ``error_score`` may be a number); with none, the first row.
+    """
+    means = np.asarray(results[f"mean_test_{metric}"], dtype=float)
+    complete = np.asarray(results.get("state", ["COMPLETE"] * len(means))) == "COMPLETE"
+    keyed = np.where(np.isnan(means) | ~complete, -np.inf, means)
+    order = np.argsort(-keyed, kind="stable")
+    scored = [int(i) for i in order if np.isfinite(keyed[i])]
+    return (scored or [int(order[0])])[:k]
 
 
 def _times(trial, key: str, n_splits: int) -> np.ndarray:

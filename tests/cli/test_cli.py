@@ -109,6 +109,30 @@ def test_tune_writes_report_model_trials_and_summary(iris_run):
     assert summary["files"]["report_json"] == "report.json"
 
 
+def test_tune_ensemble_refits_and_averages_the_best_trials(workdir, capfd):
+    out = workdir / "iris_ensemble"
+    status = main(["tune", "--dataset", "iris", "--trials", "3", *TINY, "--ensemble", "2",
+                   "--out", str(out), "-q"])
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    summary = json.loads((out / "summary.json").read_text())
+    trials = pd.read_csv(out / "trials.csv", keep_default_na=False)
+    ranked = trials[trials["state"] == "COMPLETE"].sort_values(["cv_score", "number"],
+                                                                 ascending=[False, True])
+    assert summary["ensemble_trials"] == ranked["number"].tolist()[:2]
+    assert summary["ensemble_trials"][0] == summary["best_trial"]
+    assert "Refitting the 2 best trials" in captured.out and "mean of the 2 best trials" in captured.out
+    model = joblib.load(out / "model.joblib")
+    assert type(model).__name__ == "TrialEnsemble"
+    assert list(model.named_estimators_) == [f"trial_{n}" for n in summary["ensemble_trials"]]
+    from sklearn.datasets import load_iris
+
+    X = load_iris(as_frame=True).data
+    np.testing.assert_allclose(model.predict_proba(X),
+                               np.mean([m.predict_proba(X) for m in model.estimators_], axis=0))
+    assert "the mean of 2: trial_" in (out / "report.html").read_text()
+
+
 def test_tune_again_resumes_the_study(iris_run, capfd):
     status = main(["tune", "--dataset", "iris", "--trials", "3", *TINY, "--out", str(iris_run), "-q"])
     out = capfd.readouterr()

@@ -153,6 +153,25 @@ def test_report_binary_pipeline(pyplot, tmp_path, binary):
     assert {"roc", "precision_recall", "confusion_matrix"} <= set(report.figures)
 
 
+def test_report_of_an_ensemble_describes_its_first_member(pyplot, tmp_path, multiclass):
+    """An averaging ensemble (named_estimators_, as skdl.tuning.TrialEnsemble) names its
+    members; the model table and hyperparameters are the first member's."""
+    from sklearn.ensemble import VotingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    c = multiclass
+    ens = VotingClassifier([("best", LogisticRegression(C=0.05, max_iter=500)),
+                            ("other", DecisionTreeClassifier(max_depth=2, random_state=0))],
+                           voting="soft").fit(c.X, c.y)
+    report = make_report(ens, c.Xte, c.yte, path=tmp_path / "e.html")
+    assert report.tables["model"]["ensemble"] == "VotingClassifier, the mean of 2: best, other"
+    assert report.tables["model"]["estimator"] == "LogisticRegression"
+    assert report.tables["hyperparameters"].loc["C", "value"] == 0.05
+    assert_allclose(report.tables["classification_summary"]["accuracy"],
+                    metrics.accuracy_score(c.yte, ens.predict(c.Xte)))
+    assert "those of best" in (tmp_path / "e.html").read_text(encoding="utf-8")
+
+
 def test_report_multilabel_and_regression(pyplot, tmp_path, multilabel, regression):
     ml = multilabel
     report = make_report(ml.est, ml.Xte, ml.yte, path=None)
