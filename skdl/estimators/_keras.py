@@ -238,7 +238,7 @@ class _KerasModelMixin:
     def _encode_X(self, X, features):
         if features is None or _is_identity(features):
             return X
-        return network_rows(features.transform(X), len(X), owner=type(self).__name__, what="feature_encoder")
+        return network_rows(features.transform(X), X.shape[0], owner=type(self).__name__, what="feature_encoder")
 
     def _meta(self, X, target, X_dtype=None, X_net=None, features=None):
         # scikeras' meta: its attributes, the encoders' metadata and the fitted encoders themselves
