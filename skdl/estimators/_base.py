@@ -283,8 +283,10 @@ class BaseKerasEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or image array
-            Training data; a pandas DataFrame records ``feature_names_in_``.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or image array
+            Training data; a pandas DataFrame records ``feature_names_in_``. A
+            scipy sparse matrix stays sparse (CSR) and is densified one batch
+            at a time (not by the CNN estimators, which need dense images).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
