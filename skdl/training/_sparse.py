@@ -62,9 +62,9 @@ class SparseRows:
         return int(self.matrix.shape[0])
 
     def __getitem__(self, index):
-        """The rows ``index`` as a dense float32 array of shape (n_rows, n_features)."""
+        """The rows ``index`` as a dense float32 array of shape (n_rows, n_features) (one row for an int)."""
         if isinstance(index, (int, np.integer)):
-            index = [int(index)]
+            return self.matrix[[int(index)]].toarray()[0]
         return self.matrix[index].toarray()
 
     def take(self, index):
