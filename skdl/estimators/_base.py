@@ -24,6 +24,8 @@ from skdl.architectures._shared import current_sharing, shared_mlp_graphs
 from skdl.estimators._data import (
     fit_rng,
     input_dtype,
+    is_sparse,
+    network_input,
     plain,
     resolve_batch_size,
     row_shapes,
@@ -39,6 +41,7 @@ from skdl.estimators._plan import call_builder, make_plan
 from skdl.estimators._routing import ROUTES, route_params
 from skdl.training import callbacks as cbs
 from skdl.training import make_network, own_network, release_network, runtime
+from skdl.training._sparse import dense_batches, is_sparse_rows, take_rows
 from skdl.training.loop import EpochData, run_epochs
 from skdl.utils import did_you_mean
 
@@ -59,6 +62,24 @@ def _float64_outputs(out):
     if isinstance(out, (list, tuple)):
         return [_float64_outputs(v) for v in out]
     return np.asarray(out, dtype=np.float64)
+
+
+def _one_input_for_sparse(check_output, owner):
+    """``check_output`` that first checks the model has one input (what sparse X can feed)."""
+
+    def checked(model, user_compiled=False):
+        inputs = list(model.inputs)
+        if len(inputs) != 1:
+            names = [getattr(t, "name", None) or str(i) for i, t in enumerate(inputs)]
+            raise ValueError(
+                f"{owner} got X as a scipy sparse matrix, which feeds a model with one input (its rows are "
+                f"densified one batch at a time); the model has {len(inputs)} inputs {names}. For several "
+                "inputs, give dense X, or a feature_encoder that returns a list or dict of dense arrays, one "
+                "per input."
+            )
+        check_output(model, user_compiled=user_compiled)
+
+    return checked
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -163,27 +184,48 @@ class BaseKerasEstimator(BaseEstimator):
 
     # ------------------------------------------------------------------- data
     def _validate_X(self, X, *, reset, y=None):
+        owner = type(self).__name__
+        if y is not None and is_sparse(y):
+            raise ValueError(
+                f"{owner} requires dense y; got a sparse {type(y).__name__} of shape {tuple(y.shape)}. "
+                "Pass y.toarray()."
+            )
+        sparse = is_sparse(X)
+        if sparse and not self._accept_sparse():
+            raise TypeError(
+                f"{owner} does not accept sparse X (got a {type(X).__name__}): its network reshapes X into "
+                f"images. Pass dense X (X.toarray()), or use "
+                f"{'MLPClassifier' if is_classifier(self) else 'MLPRegressor'} or "
+                f"{'KerasClassifier' if is_classifier(self) else 'KerasRegressor'}, which take sparse X."
+            )
         ndim = getattr(X, "ndim", None)
         if ndim is not None and ndim > 2 and not self._allow_nd():
             # sklearn's "Found array with dim 4" does not say what to do instead
             kind = "CNNClassifier" if is_classifier(self) else "CNNRegressor"
             raise ValueError(
-                f"{type(self).__name__} expects 2-D X of shape (n_samples, n_features); got "
+                f"{owner} expects 2-D X of shape (n_samples, n_features); got "
                 f"X of shape {tuple(X.shape)}. Use {kind} for images, or flatten X with "
                 "X.reshape(len(X), -1)."
             )
         kw = dict(
-            accept_sparse=False,
+            # sparse X stays sparse (CSR): the engines densify it per batch (skdl.training._sparse)
+            accept_sparse="csr" if self._accept_sparse() else False,
             dtype=[np.float32, np.float64],
-            ensure_all_finite=True,
+            ensure_all_finite=True,  # for sparse X: its stored values
             allow_nd=self._allow_nd(),
         )
         if y is None:
             X = validate_data(self, X, reset=reset, **kw)
         else:
             X, y = validate_data(self, X, y, reset=reset, multi_output=True, y_numeric=False, **kw)
-        X = self._reshape_X(np.asarray(X, dtype=np.float32), reset=reset)
+        # float32, as dense X: for sparse X the stored values only (a copy of nnz values, not a dense X)
+        X = X.astype(np.float32, copy=False) if sparse else np.asarray(X, dtype=np.float32)
+        X = self._reshape_X(X, reset=reset)
         return X if y is None else (X, y)
+
+    def _accept_sparse(self):
+        """Whether scipy sparse X is taken (densified per batch); the CNN estimators say no."""
+        return True
 
     def _allow_nd(self):
         return False
@@ -241,8 +283,10 @@ class BaseKerasEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or image array
-            Training data; a pandas DataFrame records ``feature_names_in_``.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or image array
+            Training data; a pandas DataFrame records ``feature_names_in_``. A
+            scipy sparse matrix stays sparse (CSR) and is densified one batch
+            at a time (not by the CNN estimators, which need dense images).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -287,12 +331,13 @@ class BaseKerasEstimator(BaseEstimator):
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         X_dtype = None if continuing else input_dtype(X)
         X, y = self._validate_X(X, reset=not continuing, y=y)
-        if X.shape[0] < 1:
+        n_rows = X.shape[0]
+        if n_rows < 1:
             raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
         target = self._fitted_target() if continuing else self._make_target().fit(y)
         y_enc = target.transform(target.check_continuation(y) if continuing else y)
         features = self.__dict__.get("feature_encoder_") if continuing else self._fit_features(X)
-        X_net = self._encode_X(X, features)  # X itself without a feature encoder
+        X_net = network_input(self._encode_X(X, features))  # X itself without a feature encoder
         sw = sample_weights(sample_weight, X, target.sample_weight_factors(y_enc, self._class_weight(), y=y))
         plan = make_plan(self, loss=target.loss_, default_metrics=target.default_metrics, fit_params=routed_fit)
         if not continuing:  # a search's shared graph (skdl.architectures._shared): unpickling rebuilds it
@@ -304,11 +349,11 @@ class BaseKerasEstimator(BaseEstimator):
             self._set_meta_attributes(meta, target, features)
         rng = fit_rng(self.random_state, getattr(self, "n_iter_", 0) if continuing else 0)
         owner = type(self).__name__
-        train_idx, val_idx = np.arange(len(X)), None
+        train_idx, val_idx = np.arange(n_rows), None
         if plan.validation_split:  # Keras' rule (the last rows); early stopping then watches them too
-            train_idx, val_idx = split_last_rows(owner, len(X), plan.validation_split)
+            train_idx, val_idx = split_last_rows(owner, n_rows, plan.validation_split)
         elif self.early_stopping:
-            train_idx, val_idx = split_validation(owner, len(X), self.validation_fraction,
+            train_idx, val_idx = split_validation(owner, n_rows, self.validation_fraction,
                                                   target.stratify(y_enc), rng)
         batch_size = resolve_batch_size(plan.batch_size, len(train_idx), owner=owner)
         val_batch_size = None if val_idx is None else resolve_batch_size(
@@ -317,10 +362,11 @@ class BaseKerasEstimator(BaseEstimator):
         eval_data = None  # everything that can fail is checked before a network is taken
         if eval_set is not None:
             Xe = self._validate_X(eval_set[0], reset=False)
-            eval_data = (plain(self._encode_X(Xe, features)), plain(target.transform(eval_set[1])),
-                         np.ones(len(Xe), np.float32))
+            eval_data = (plain(network_input(self._encode_X(Xe, features))), plain(target.transform(eval_set[1])),
+                         np.ones(Xe.shape[0], np.float32))
         data = EpochData(X_net, y_enc, sw, train_idx, shuffle=plan.shuffle, eval_set=eval_data,
-                         validation=None if val_idx is None else (X_net[val_idx], y_enc[val_idx], sw[val_idx]),
+                         validation=None if val_idx is None else (take_rows(X_net, val_idx), y_enc[val_idx],
+                                                                  sw[val_idx]),
                          validation_batch_size=val_batch_size)
         keras = runtime.get_keras()
         user = [*extra_callbacks, *plan.callbacks, *plan.fit_callbacks]
@@ -331,7 +377,8 @@ class BaseKerasEstimator(BaseEstimator):
             if not continuing:
                 seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
                 keras_cbs = [cb for cb in user if isinstance(cb, keras.callbacks.Callback)]
-                self._new_network(plan, meta, target, (X_net[:2], y_enc[:2], sw[:2]), seed, keras_cbs)
+                self._new_network(plan, meta, target, (X_net[:2], y_enc[:2], sw[:2]), seed, keras_cbs,
+                                  sparse_input=is_sparse_rows(X_net))
             run = None
             if not epochs:  # initialize(): build only, with the rate a later warm-started fit continues from
                 rate = plan.start_rate(self._network.model)
@@ -400,11 +447,12 @@ class BaseKerasEstimator(BaseEstimator):
         return out
 
     # ---------------------------------------------------------------- network
-    def _new_network(self, plan, meta, target, sample, seed, keras_callbacks):
+    def _new_network(self, plan, meta, target, sample, seed, keras_callbacks, sparse_input=False):
         """Take a network from the pool (re-initialised) or build one; this estimator owns it.
 
         The previous fit's network is given back only once the new one is owned
         (``own_network``), so a refit always trains a different ``keras.Model``.
+        ``sparse_input``: X is a sparse matrix, which feeds a model with one input only.
         """
         engine = self.engine
         if plan.run_eagerly:  # the compiled engine traces the train step: eager needs model.fit
@@ -417,9 +465,12 @@ class BaseKerasEstimator(BaseEstimator):
                             self._pool_meta_keys)
         if key is not None:  # the compiled step is traced for these row shapes and dtypes
             key = (key, row_signature(sample[0]), row_signature(sample[1]))
+        check = self._output_check(target)
+        if sparse_input:
+            check = _one_input_for_sparse(check, type(self).__name__)
         with runtime.seeded(seed):
             net = make_network(
-                lambda: plan.build_model(meta, self._builder_caller(plan), self._output_check(target)),
+                lambda: plan.build_model(meta, self._builder_caller(plan), check),
                 sample,
                 key=key,
                 engine=engine,
@@ -463,8 +514,8 @@ class BaseKerasEstimator(BaseEstimator):
         """
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
-        n_rows = len(X)
-        X = plain(self._encode_X(X, self.__dict__.get("feature_encoder_")))
+        n_rows = X.shape[0]
+        X = plain(network_input(self._encode_X(X, self.__dict__.get("feature_encoder_"))))
         net = self.__dict__.get("_network")
         if net is None:
             raise RuntimeError("the estimator's network is missing; refit or reload it")
@@ -476,6 +527,8 @@ class BaseKerasEstimator(BaseEstimator):
             batch_size = resolve_batch_size(options.pop("batch_size", self.batch_size), n_rows,
                                             owner=type(self).__name__)
             net.sync()
+            if is_sparse_rows(X):  # densified one batch at a time
+                X, batch_size = dense_batches(X, batch_size=batch_size), None
             out = self.model_.predict(X, batch_size=batch_size, callbacks=callbacks,
                                       verbose=options.pop("verbose", 0), **options)
         else:
@@ -537,6 +590,6 @@ class BaseKerasEstimator(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = False
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = self._accept_sparse()
         tags.input_tags.allow_nan = False
         return tags

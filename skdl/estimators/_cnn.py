@@ -112,6 +112,10 @@ class _CNNMixin:
     def _allow_nd(self):
         return True
 
+    def _accept_sparse(self):
+        # the network reshapes each row into an image: sparse pixels gain nothing
+        return False
+
     def _reshape_X(self, X, *, reset):
         name = type(self).__name__
         if reset:

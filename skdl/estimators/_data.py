@@ -12,6 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight
 
 from skdl.exceptions import SkdlWarning
+from skdl.training._sparse import SparseRows
 
 __all__ = [
     "KERAS_FIT_KEYWORDS",
@@ -19,6 +20,8 @@ __all__ = [
     "Rows",
     "fit_rng",
     "input_dtype",
+    "is_sparse",
+    "network_input",
     "network_rows",
     "plain",
     "resolve_batch_size",
@@ -234,12 +237,28 @@ def zeros_rows(shapes, n):
     return [zeros_rows(v, n) for v in shapes]
 
 
+def is_sparse(value) -> bool:
+    """Whether ``value`` is a scipy sparse matrix or array."""
+    import scipy.sparse
+
+    return scipy.sparse.issparse(value)
+
+
+def network_input(X):
+    """X as the engines take it: a sparse matrix as :class:`~skdl.training._sparse.SparseRows`
+    (CSR, densified per batch), anything else as it is."""
+    return SparseRows(X) if is_sparse(X) else X
+
+
 def network_rows(value, n: int, *, owner: str, what: str):
     """What an encoder returned, checked and made ready for Keras: an array, or :class:`Rows`.
 
     ``value`` is an array, or a list, tuple or dict of arrays (nested; several
     inputs or outputs), each with ``n`` rows and a numeric dtype. float64 becomes
     float32 (what the network computes in); other dtypes (integer codes) stay.
+    A feature encoder may return one 2-D scipy sparse matrix (a model with one
+    input): it becomes :class:`~skdl.training._sparse.SparseRows`, float32,
+    densified per batch.
 
     Parameters
     ----------
@@ -255,7 +274,8 @@ def network_rows(value, n: int, *, owner: str, what: str):
     ------
     ValueError
         An empty list or dict, a value without rows, a row count other than
-        ``n``, or a non-numeric dtype.
+        ``n``, a non-numeric dtype, or a sparse matrix where it is not
+        supported (a target encoder's, inside a list or dict, not 2-D).
     """
     structured = isinstance(value, (list, tuple, dict))
     form = "an array, or a list or dict of arrays (one per model input or output)"
@@ -267,8 +287,23 @@ def network_rows(value, n: int, *, owner: str, what: str):
 
     def leaf(array, path=""):
         where = f" (item {path})" if path else ""
-        if hasattr(array, "tocsr") or hasattr(array, "nnz"):
-            raise ValueError(f"The {what} of {owner} returned a sparse matrix{where}; it must return dense arrays.")
+        if is_sparse(array) or hasattr(array, "tocsr") or hasattr(array, "nnz"):
+            if path or what != "feature_encoder" or getattr(array, "ndim", 2) != 2:
+                supported = ("one 2-D sparse matrix (for a model with one input), or dense arrays"
+                             if what == "feature_encoder" else "dense arrays")
+                raise ValueError(f"The {what} of {owner} returned a sparse matrix{where} of shape "
+                                 f"{tuple(array.shape)}; it must return {supported}. Densify it with .toarray().")
+            if array.shape[0] != n:
+                raise ValueError(
+                    f"The {what} of {owner} must return {form}, with one row per sample ({n}); it returned "
+                    f"a sparse matrix of shape {tuple(array.shape)}."
+                )
+            if array.dtype.kind not in "biuf":
+                raise ValueError(
+                    f"The {what} of {owner} must return numeric arrays; it returned a sparse matrix of dtype "
+                    f"{array.dtype}."
+                )
+            return SparseRows(array)
         try:
             array = np.asarray(array)
         except (TypeError, ValueError) as exc:

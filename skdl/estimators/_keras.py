@@ -238,7 +238,7 @@ class _KerasModelMixin:
     def _encode_X(self, X, features):
         if features is None or _is_identity(features):
             return X
-        return network_rows(features.transform(X), len(X), owner=type(self).__name__, what="feature_encoder")
+        return network_rows(features.transform(X), X.shape[0], owner=type(self).__name__, what="feature_encoder")
 
     def _meta(self, X, target, X_dtype=None, X_net=None, features=None):
         # scikeras' meta: its attributes, the encoders' metadata and the fitted encoders themselves
@@ -304,7 +304,7 @@ class _KerasModelMixin:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
 
         Returns
@@ -646,7 +646,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 
@@ -785,7 +785,7 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 

@@ -15,6 +15,7 @@ import numpy as np
 from skdl.training import _fixes
 from skdl.training.runtime import get_keras
 from skdl.training._network import BaseNetwork
+from skdl.training._sparse import batch_rows, dense_batches, is_sparse_rows
 
 
 class KerasFitNetwork(BaseNetwork):
@@ -68,17 +69,24 @@ class KerasFitNetwork(BaseNetwork):
             return float("nan")
 
     def train_epoch(self, X, y, w, index, batch_size, rng, shuffle=True):
-        """One ``model.fit`` epoch on rows ``index`` (shuffled by Keras); its logs."""
+        """One ``model.fit`` epoch on rows ``index`` (shuffled by Keras); its logs.
+
+        Sparse X (:class:`~skdl.training._sparse.SparseRows`) goes to
+        ``model.fit`` as a ``PyDataset`` that densifies one batch at a time; its
+        rows are shuffled here, with ``rng``.
+        """
         idx = np.sort(np.asarray(index))
+        batch_size = int(min(batch_size, len(idx)))
+        if is_sparse_rows(X):
+            order = rng.permutation(idx) if shuffle else idx
+            data = dict(x=dense_batches(X, y, w, batch_size=batch_size, order=order), shuffle=False)
+        else:
+            data = dict(x=X[idx], y=y[idx], sample_weight=w[idx], batch_size=batch_size, shuffle=shuffle)
         hist = self.model.fit(
-            X[idx],
-            y[idx],
-            sample_weight=w[idx],
-            batch_size=int(min(batch_size, len(idx))),
+            **data,
             epochs=self._epoch + 1,
             initial_epoch=self._epoch,
             verbose=0,
-            shuffle=shuffle,
             callbacks=self._callbacks,
             **self._fit_kwargs,
         )
@@ -90,13 +98,16 @@ class KerasFitNetwork(BaseNetwork):
 
         For the validation set the callbacks' test hooks run, as in ``model.fit``.
         """
-        logs = self.model.evaluate(X, y, sample_weight=w, verbose=0, return_dict=True,
-                                   batch_size=batch_size or 1024,
+        data = (dict(x=dense_batches(X, y, w, batch_size=batch_rows(X, batch_size))) if is_sparse_rows(X)
+                else dict(x=X, y=y, sample_weight=w, batch_size=batch_size or 1024))
+        logs = self.model.evaluate(**data, verbose=0, return_dict=True,
                                    callbacks=self._test_callbacks if validation else None)
         return {k: float(v) for k, v in logs.items()}
 
     def predict(self, X):
-        """``model.predict`` on X as a NumPy array."""
+        """``model.predict`` on X as a NumPy array (sparse X densified one batch at a time)."""
+        if is_sparse_rows(X):
+            return np.asarray(self.model.predict(dense_batches(X, batch_size=batch_rows(X)), verbose=0))
         return np.asarray(self.model.predict(X, verbose=0, batch_size=1024))
 
 

@@ -25,6 +25,9 @@ class EpochData:
     ----------
     X, y, w : ndarray
         Inputs, encoded targets and per-row weights of all rows given to fit.
+        X may also be a list/dict of inputs that slices by rows, or sparse
+        (:class:`~skdl.training._sparse.SparseRows`: the engines densify the
+        rows of each batch or chunk they take).
     train_index : ndarray of int
         Rows trained on (the rest of X may be the validation split).
     validation : tuple of (X, y, w) or None

@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 
 from skdl import MLPClassifier, MLPRegressor
 
@@ -60,12 +59,6 @@ def test_lists_and_float64_accepted(iris):
     X, y = iris
     clf = MLPClassifier(**FAST).fit(X.astype(np.float64).tolist(), y.tolist())
     assert clf.predict(X[:5].tolist()).shape == (5,)
-
-
-def test_sparse_input_rejected_clearly(iris):
-    X, y = iris
-    with pytest.raises(TypeError, match="[Ss]parse"):
-        MLPClassifier(**FAST).fit(sp.csr_matrix(X), y)
 
 
 def test_sample_weight_changes_the_fit(binary_data):
