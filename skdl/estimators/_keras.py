@@ -17,9 +17,10 @@ import inspect
 import numbers
 import warnings
 
+import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, is_classifier
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions, validate_parameter_constraints
 
 from skdl.estimators._base import BaseKerasEstimator
 from skdl.estimators._data import network_rows
@@ -83,6 +84,30 @@ def _class_default_name(metric):
     if match and match.group(1).replace("_", "") == type(metric).__name__.lower().replace("_", ""):
         return match.group(1)
     return None
+
+
+#: skdl's parameters that scikeras does not have: a builder whose signature names one gets it
+#: (scikeras routes every keyword it does not declare to the builder), and skdl uses its default
+SKDL_ONLY_PARAMS = ("learning_rate", "lr_schedule", "early_stopping", "validation_fraction", "patience",
+                    "min_delta", "monitor", "checkpoint", "engine", "scale_target")
+
+
+def _is_default(value, default):
+    """Whether a parameter is left at its default (``None``, ``False``, ``0.1``; ``0`` is not ``False``)."""
+    return value is default or (type(value) is type(default) and value == default)
+
+
+def _seed_from(random_state):
+    """scikeras' handling of ``random_state``: a RandomState instance gives one seed, drawn from a copy.
+
+    The instance is never advanced, so the same instance gives the same model
+    every fit (scikeras' ``_initialize``); an int or None is returned as is.
+    """
+    if not isinstance(random_state, np.random.RandomState):
+        return random_state
+    copy = np.random.RandomState()
+    copy.set_state(random_state.get_state())
+    return int(copy.randint(0, 2**31 - 1))
 
 
 def _full_log_name(key):
@@ -212,7 +237,7 @@ class _KerasModelMixin:
                 f"The target_encoder of {owner} must be an unfitted sklearn-style transformer with fit, "
                 f"transform and inverse_transform; got {type(encoder).__name__}."
             )
-        if getattr(self, "scale_target", False):
+        if getattr(self, "scale_target", False) and self._fit_value("scale_target"):
             raise ValueError(
                 f"{owner} got scale_target=True and a custom target_encoder ({type(encoder).__name__}); "
                 "scale_target applies to the default encoder only: scale y in your encoder instead."
@@ -412,9 +437,33 @@ class _KerasModelMixin:
         reserved = {"meta", "compile_kwargs", "params"}
         return tuple(p for p in self._builder_signature() if p not in reserved)
 
+    def _builder_claims(self):
+        """skdl-only parameters (:data:`SKDL_ONLY_PARAMS`) that the builder's signature names."""
+        signature = self._builder_signature()
+        return [name for name in SKDL_ONLY_PARAMS if name in signature and hasattr(self, name)]
+
+    def _fit_value(self, name):
+        # a parameter the builder names is the builder's (scikeras has no such parameter): skdl uses
+        # its default; a RandomState instance gives one seed, drawn from a copy (scikeras)
+        if name == "random_state":
+            return _seed_from(self.random_state)
+        if name in _SKDL_ONLY_DEFAULTS and name in self._builder_claims():
+            return _SKDL_ONLY_DEFAULTS[name]
+        return getattr(self, name)
+
+    def _validate_params(self):
+        # the builder's values are the builder's to check (learning_rate=, patience= of its own)
+        claims = self._builder_claims()
+        constraints = {k: v for k, v in self._parameter_constraints.items() if k not in claims}
+        validate_parameter_constraints(constraints, self.get_params(deep=False), caller_name=type(self).__name__)
+
     def _builder_params(self):
         extra = self._all_extra_params()
         params = {k: v for k, v in extra.items() if "__" not in k}
+        # an skdl-only parameter the builder names reaches it, unless it is left at skdl's default
+        # (then the builder's own default applies: clone() passes every parameter)
+        params.update((name, getattr(self, name)) for name in self._builder_claims()
+                      if not _is_default(getattr(self, name), _SKDL_ONLY_DEFAULTS[name]))
         params.update(route_params(extra, "model"))
         return params
 
@@ -467,6 +516,13 @@ _KERAS_DOC_PARAMS = """
         ``keras.Model`` is used as it is, as in scikeras: ``model_`` is that
         object, with its weights and optimizer; it is compiled only if it is
         not, and a refit continues from its weights.
+        The parameters scikeras does not have (``learning_rate``,
+        ``lr_schedule``, ``early_stopping``, ``validation_fraction``,
+        ``patience``, ``min_delta``, ``monitor``, ``checkpoint``, ``engine``,
+        ``scale_target``) are the builder's when its signature names them, as
+        in scikeras: it gets the value (unless that is skdl's default, where
+        the builder's own default applies) and the estimator uses its default.
+        A builder taking ``**kwargs`` names none of them.
     build_fn : callable, str or keras.Model, default=None
         Deprecated alias of ``model`` (keras.wrappers' name), used when
         ``model`` is None, with scikeras' warning.
@@ -490,6 +546,11 @@ _KERAS_DOC_PARAMS = """
     "    batch_size : int or None, default=None\n"
     "        Rows per batch in fit and predict (``fit__batch_size``/``predict__batch_size``\n"
     "        for one of them): None is Keras' default of 32, -1 all rows in one batch.\n",
+).replace(
+    "two fits give identical predictions on CPU.\n",
+    "two fits give identical predictions on CPU.\n"
+    "        A RandomState instance gives one seed, drawn from a copy, as in scikeras:\n"
+    "        it is never advanced, so every fit with it gives the same model.\n",
 ).format(
     loss_doc="``None`` keeps the loss of a model the builder compiled (a different loss\n"
     "        given for such a model is a ValueError), else picks one from the target\n"
@@ -771,7 +832,7 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         -------
         skdl.estimators._targets.RegressorTarget
         """
-        return RegressorTarget(self.loss, self.scale_target, type(self).__name__)
+        return RegressorTarget(self.loss, self._fit_value("scale_target"), type(self).__name__)
 
     def _make_target(self):
         return self._target_from_encoder()
@@ -810,3 +871,12 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         score : float
         """
         return r2_score(y_true, y_pred, **kwargs)
+
+
+#: the defaults of :data:`SKDL_ONLY_PARAMS`, from the two classes' signatures
+_SKDL_ONLY_DEFAULTS = {
+    name: param.default
+    for cls in (KerasClassifier, KerasRegressor)
+    for name, param in inspect.signature(cls.__init__).parameters.items()
+    if name in SKDL_ONLY_PARAMS
+}
