@@ -16,6 +16,7 @@ import functools
 import inspect
 import numbers
 import warnings
+import weakref
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, is_classifier
@@ -122,6 +123,10 @@ def _full_log_name(key):
         return None
     full = _full_metric_name(name)
     return None if full is None else prefix + full
+
+
+#: class -> its parameter names (``_KerasModelMixin._get_param_names``)
+_PARAM_NAMES = weakref.WeakKeyDictionary()
 
 
 class _KerasModelMixin:
@@ -372,7 +377,11 @@ class _KerasModelMixin:
     def _get_param_names(cls):
         # scikeras' subclasses take their own parameters and pass the rest on with
         # ``__init__(self, hidden=..., **kwargs)``: the parameters are those of every
-        # __init__ up the class tree that passes **kwargs on, not only the subclass's
+        # __init__ up the class tree that passes **kwargs on, not only the subclass's.
+        # Cached per class (get_params runs several times per fit; a class's __init__ stays)
+        cached = _PARAM_NAMES.get(cls)
+        if cached is not None:
+            return list(cached)
         names = []
         for klass in cls.__mro__:
             init = klass.__dict__.get("__init__")
@@ -385,6 +394,7 @@ class _KerasModelMixin:
                       and p.name not in names]
             if not any(p.kind == p.VAR_KEYWORD for p in params):
                 break
+        _PARAM_NAMES[cls] = tuple(sorted(names))
         return sorted(names)
 
     def get_params(self, deep=True):
@@ -442,6 +452,8 @@ class _KerasModelMixin:
     def _validate_params(self):
         # the builder's values are the builder's to check (learning_rate=, patience= of its own)
         claims = self._builder_claims()
+        if not claims:
+            return super()._validate_params()
         constraints = {k: v for k, v in self._parameter_constraints.items() if k not in claims}
         validate_parameter_constraints(constraints, self.get_params(deep=False), caller_name=type(self).__name__)
 
