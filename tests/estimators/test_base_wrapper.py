@@ -100,3 +100,14 @@ def test_a_subclass_extending_initialize_trains_on_what_it_returns(data):
     again = AutoEncoder(loss="mse", epochs=2, random_state=0).fit(X)
     np.testing.assert_allclose(again.predict(X), AutoEncoder(loss="mse", epochs=2, random_state=0).fit(X).predict(X),
                                rtol=1e-5)
+
+
+def test_save_and_load_keep_a_fitted_and_a_predict_only_wrapper(data, tmp_path):
+    import skdl
+
+    X, Y = data
+    fitted = BaseWrapper(_build, units=3, loss="mse", random_state=0).fit(X, Y)
+    predict_only = BaseWrapper(keras.Sequential([keras.Input((5,)), keras.layers.Dense(3)])).initialize(X)
+    for i, est in enumerate((fitted, predict_only)):
+        est.save(tmp_path / f"{i}.skdl")
+        np.testing.assert_allclose(skdl.load(tmp_path / f"{i}.skdl").predict(X), est.predict(X), rtol=1e-6)
