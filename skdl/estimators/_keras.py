@@ -433,7 +433,13 @@ class _KerasModelMixin:
 
     def _bare_param_names(self):
         reserved = {"meta", "compile_kwargs", "params"}
-        return tuple(p for p in self._builder_signature() if p not in reserved)
+        signature = self._builder_signature()
+        names = [name for name, p in signature.items()
+                 if name not in reserved and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        if any(p.kind == p.VAR_KEYWORD for p in signature.values()):
+            # a **kwargs builder receives every bare keyword (scikeras' user parameters)
+            names += [k for k in self._extra_param_names() if "__" not in k and k not in names]
+        return tuple(names)
 
     def _builder_claims(self):
         """skdl-only parameters (:data:`SKDL_ONLY_PARAMS`) that the builder's signature names."""

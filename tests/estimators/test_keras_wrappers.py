@@ -335,6 +335,24 @@ def test_a_builder_without_the_name_or_with_var_kwargs_leaves_it_to_skdl(binary_
         KerasClassifier(_build, learning_rate=-1.0).fit(X, y)
 
 
+def test_a_var_kwargs_builder_gets_bare_keywords_without_a_warning(binary_data):
+    import warnings
+
+    from skdl.exceptions import SkdlWarning
+
+    X, y = binary_data
+    seen = {}
+
+    def build(meta, **kwargs):
+        seen.update(kwargs)
+        return _build(meta, hidden=kwargs["hidden"])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SkdlWarning)  # no "unexpected parameter 'hidden' ... ignored"
+        KerasClassifier(build, hidden=3, random_state=0).fit(X, y)
+    assert seen["hidden"] == 3
+
+
 def test_scale_target_named_by_the_builder_does_not_scale(regression_data):
     X, y = regression_data
     seen = []
