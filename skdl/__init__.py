@@ -17,6 +17,7 @@ __version__ = "0.2.0"
 
 # public name -> module that defines it; resolved lazily by __getattr__ below.
 _LAZY = {
+    "BaseWrapper": "skdl.estimators",
     "KerasClassifier": "skdl.estimators",
     "KerasRegressor": "skdl.estimators",
     "MLPClassifier": "skdl.estimators",

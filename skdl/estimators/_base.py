@@ -156,6 +156,15 @@ class BaseKerasEstimator(BaseEstimator):
         """Un-prefixed keywords the builder accepts (scikeras compatibility)."""
         return ()
 
+    def _fit_value(self, name):
+        """The value of parameter ``name`` as skdl's fit uses it.
+
+        Hook: KerasClassifier/KerasRegressor hand a parameter that their
+        builder names to the builder and use the default themselves, and turn
+        a ``RandomState`` instance into a seed without advancing it (scikeras).
+        """
+        return getattr(self, name)
+
     def _metrics_to_compile(self, metrics):
         """Hook: the metrics as given to ``model.compile`` (KerasClassifier/KerasRegressor use full names)."""
         return metrics
@@ -347,13 +356,15 @@ class BaseKerasEstimator(BaseEstimator):
         meta = self._meta_ if continuing else self._meta(X, target, X_dtype, X_net, features)
         if not continuing:  # before the builder runs: a subclass's _keras_build_fn may read them
             self._set_meta_attributes(meta, target, features)
-        rng = fit_rng(self.random_state, getattr(self, "n_iter_", 0) if continuing else 0)
+        value = self._fit_value  # skdl's own parameters as this fit uses them
+        random_state = value("random_state")
+        rng = fit_rng(random_state, getattr(self, "n_iter_", 0) if continuing else 0)
         owner = type(self).__name__
         train_idx, val_idx = np.arange(n_rows), None
         if plan.validation_split:  # Keras' rule (the last rows); early stopping then watches them too
             train_idx, val_idx = split_last_rows(owner, n_rows, plan.validation_split)
-        elif self.early_stopping:
-            train_idx, val_idx = split_validation(owner, n_rows, self.validation_fraction,
+        elif value("early_stopping"):
+            train_idx, val_idx = split_validation(owner, n_rows, value("validation_fraction"),
                                                   target.stratify(y_enc), rng)
         batch_size = resolve_batch_size(plan.batch_size, len(train_idx), owner=owner)
         val_batch_size = None if val_idx is None else resolve_batch_size(
@@ -375,7 +386,7 @@ class BaseKerasEstimator(BaseEstimator):
         history = {k: list(v) for k, v in getattr(self, "history_", {}).items()} if keep_history else None
         try:
             if not continuing:
-                seed = None if self.random_state is None else int(rng.randint(0, 2**31 - 1))
+                seed = None if random_state is None else int(rng.randint(0, 2**31 - 1))
                 keras_cbs = [cb for cb in user if isinstance(cb, keras.callbacks.Callback)]
                 self._new_network(plan, meta, target, (X_net[:2], y_enc[:2], sw[:2]), seed, keras_cbs,
                                   sparse_input=is_sparse_rows(X_net))
@@ -412,7 +423,7 @@ class BaseKerasEstimator(BaseEstimator):
             return self
         self.history_ = self._history_names(run.history, run.logs)
         self.n_iter_ = len(run.history.get("loss", []))
-        if self.early_stopping:
+        if value("early_stopping"):
             self.best_epoch_ = next(cb for cb in callbacks if isinstance(cb, cbs.EarlyStopping)).best_epoch_
         for message, category in run.warnings:  # after the fitted attributes: "error" filters keep the model
             warnings.warn(message, category, stacklevel=3)
@@ -424,14 +435,17 @@ class BaseKerasEstimator(BaseEstimator):
     def _fit_callbacks(self, plan, user, has_validation, epochs, continuing, keras):
         """This fit's callbacks, in the order the loop calls them (docs/design.md)."""
         owner = type(self).__name__
-        monitor = self.monitor or ("val_loss" if has_validation else "loss")
+        value = self._fit_value
+        patience, min_delta, early_stopping, checkpoint = (value(k) for k in ("patience", "min_delta",
+                                                                               "early_stopping", "checkpoint"))
+        monitor = value("monitor") or ("val_loss" if has_validation else "loss")
         out = [cbs.DivergenceGuard(owner)]
         if plan.schedule is not None:
             out.append(cbs.LRScheduler(plan.schedule, epochs))
-        out.append(cbs.EarlyStopping(monitor, self.patience, self.min_delta, restore_best_weights=self.early_stopping,
-                                     reason="early_stopping" if self.early_stopping else "converged"))
-        if self.checkpoint is not None:
-            out.append(cbs.Checkpoint(self.checkpoint, monitor, self.min_delta))
+        out.append(cbs.EarlyStopping(monitor, patience, min_delta, restore_best_weights=early_stopping,
+                                     reason="early_stopping" if early_stopping else "converged"))
+        if checkpoint is not None:
+            out.append(cbs.Checkpoint(checkpoint, monitor, min_delta))
         for cb in user:
             if isinstance(cb, cbs.Callback):
                 out.append(cb)
@@ -441,7 +455,7 @@ class BaseKerasEstimator(BaseEstimator):
                 out.append(cbs.EpochHook(cb))
         if plan.verbose:
             out.append(cbs.EpochLogger(epochs + getattr(self, "n_iter_", 0) * continuing))
-        if self.patience is not None and epochs > 1 and not continuing:
+        if patience is not None and epochs > 1 and not continuing:
             out.append(cbs.ConvergenceCheck(owner, monitor, epochs))
         out.append(cbs.InterruptWarning(owner))
         return out
@@ -454,7 +468,7 @@ class BaseKerasEstimator(BaseEstimator):
         (``own_network``), so a refit always trains a different ``keras.Model``.
         ``sparse_input``: X is a sparse matrix, which feeds a model with one input only.
         """
-        engine = self.engine
+        engine = self._fit_value("engine")
         if plan.run_eagerly:  # the compiled engine traces the train step: eager needs model.fit
             if engine == "compiled":
                 raise ValueError(f"{type(self).__name__} got run_eagerly=True and engine='compiled'; "
@@ -570,7 +584,7 @@ class BaseKerasEstimator(BaseEstimator):
             sample = (zeros_rows(meta["input_shape_"], 2), target.dummy(2), np.ones(2, np.float32))
             with runtime.seeded(0):
                 net = make_network(lambda: plan.build_model(meta, self._builder_caller(plan), self._output_check(target)),
-                                   sample, key=None, engine=self._engine_for(self.engine, sample),
+                                   sample, key=None, engine=self._engine_for(self._fit_value("engine"), sample),
                                    fit_kwargs=plan.fit_options)
         assign_weights(net.model, saved)
         self._network = net

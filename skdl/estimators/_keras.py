@@ -16,15 +16,18 @@ import functools
 import inspect
 import numbers
 import warnings
+import weakref
 
+import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, is_classifier
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions, validate_parameter_constraints
 
 from skdl.estimators._base import BaseKerasEstimator
-from skdl.estimators._data import network_rows
+from skdl.estimators._data import input_dtype, network_rows
+from skdl.estimators._persistence import assign_weights
 from skdl.estimators._docs import training_params
-from skdl.estimators._plan import KERAS_RESOLVED_METRICS
+from skdl.estimators._plan import KERAS_RESOLVED_METRICS, make_plan
 from skdl.estimators._routing import KERAS_WRAPPER_ROUTES, route_params
 from skdl.estimators._targets import (
     ClassifierTarget,
@@ -33,8 +36,11 @@ from skdl.estimators._targets import (
     RegressorTarget,
     RegressorTargetMixin,
     classifier_tags,
+    _no_loss,
     encoder_metadata,
 )
+from skdl.training import own_network, runtime
+from skdl.training._network import BaseNetwork
 
 
 # Keras picks the right accuracy/crossentropy for these from the loss; scikeras passes them through
@@ -85,6 +91,30 @@ def _class_default_name(metric):
     return None
 
 
+#: skdl's parameters that scikeras does not have: a builder whose signature names one gets it
+#: (scikeras routes every keyword it does not declare to the builder), and skdl uses its default
+SKDL_ONLY_PARAMS = ("learning_rate", "lr_schedule", "early_stopping", "validation_fraction", "patience",
+                    "min_delta", "monitor", "checkpoint", "engine", "scale_target")
+
+
+def _is_default(value, default):
+    """Whether a parameter is left at its default (``None``, ``False``, ``0.1``; ``0`` is not ``False``)."""
+    return value is default or (type(value) is type(default) and value == default)
+
+
+def _seed_from(random_state):
+    """scikeras' handling of ``random_state``: a RandomState instance gives one seed, drawn from a copy.
+
+    The instance is never advanced, so the same instance gives the same model
+    every fit (scikeras' ``_initialize``); an int or None is returned as is.
+    """
+    if not isinstance(random_state, np.random.RandomState):
+        return random_state
+    copy = np.random.RandomState()
+    copy.set_state(random_state.get_state())
+    return int(copy.randint(0, 2**31 - 1))
+
+
 def _full_log_name(key):
     """The history key scikeras reports for a logged ``key`` ("val_mae" -> "val_mean_absolute_error"), or None."""
     prefix = next((p for p in ("val_", "eval_") if key.startswith(p)), "")
@@ -93,6 +123,10 @@ def _full_log_name(key):
         return None
     full = _full_metric_name(name)
     return None if full is None else prefix + full
+
+
+#: class -> its parameter names (``_KerasModelMixin._get_param_names``)
+_PARAM_NAMES = weakref.WeakKeyDictionary()
 
 
 class _KerasModelMixin:
@@ -121,6 +155,13 @@ class _KerasModelMixin:
     }
 
     _routes = KERAS_WRAPPER_ROUTES  # adds score__ (options of scorer)
+
+    def _set_init_params(self, args):
+        """Store the arguments of ``__init__`` (its ``locals()``): each named one, then ``**kwargs``."""
+        for name, value in args.items():
+            if name not in ("self", "kwargs", "__class__"):
+                setattr(self, name, value)
+        self._store_kwargs(args.get("kwargs", {}))
 
     # scikeras' fitted attributes, also in meta (wrappers.py _validate_data and the encoders' get_metadata)
     _meta_attributes = ("target_type_", "X_dtype_", "X_shape_", "y_dtype_", "y_ndim_", "n_outputs_expected_")
@@ -212,7 +253,7 @@ class _KerasModelMixin:
                 f"The target_encoder of {owner} must be an unfitted sklearn-style transformer with fit, "
                 f"transform and inverse_transform; got {type(encoder).__name__}."
             )
-        if getattr(self, "scale_target", False):
+        if getattr(self, "scale_target", False) and self._fit_value("scale_target"):
             raise ValueError(
                 f"{owner} got scale_target=True and a custom target_encoder ({type(encoder).__name__}); "
                 "scale_target applies to the default encoder only: scale y in your encoder instead."
@@ -291,29 +332,6 @@ class _KerasModelMixin:
         """Whether the model is built (by :meth:`fit`, :meth:`partial_fit` or :meth:`initialize`), as in scikeras."""
         return hasattr(self, "model_")
 
-    def initialize(self, X, y):
-        """Build the model for (X, y) without training it, as scikeras' ``initialize``.
-
-        Validates X and y, fits the encoders and builds (and compiles)
-        the model, so that :meth:`predict` works right away. ``fit`` does this
-        itself; a later ``fit`` with ``warm_start=True`` or ``partial_fit``
-        continues from this model. A ``keras.Model`` given as ``model`` (e.g.
-        one loaded with ``keras.saving.load_model``) keeps its weights, so it
-        predicts right away as it did before; so does a model the builder
-        returns with trained or loaded weights.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features) or (n_samples, ...)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-
-        Returns
-        -------
-        self : object
-            The estimator, ready to predict (``current_epoch`` is 0).
-        """
-        return self._fit(X, y, None, {}, continuing=False, epochs=0)
-
     def _model_param(self):
         """``model``, or ``build_fn`` (scikeras' deprecated alias) when ``model`` is None."""
         return self.build_fn if self.model is None else self.model
@@ -359,7 +377,11 @@ class _KerasModelMixin:
     def _get_param_names(cls):
         # scikeras' subclasses take their own parameters and pass the rest on with
         # ``__init__(self, hidden=..., **kwargs)``: the parameters are those of every
-        # __init__ up the class tree that passes **kwargs on, not only the subclass's
+        # __init__ up the class tree that passes **kwargs on, not only the subclass's.
+        # Cached per class (get_params runs several times per fit; a class's __init__ stays)
+        cached = _PARAM_NAMES.get(cls)
+        if cached is not None:
+            return list(cached)
         names = []
         for klass in cls.__mro__:
             init = klass.__dict__.get("__init__")
@@ -372,6 +394,7 @@ class _KerasModelMixin:
                       and p.name not in names]
             if not any(p.kind == p.VAR_KEYWORD for p in params):
                 break
+        _PARAM_NAMES[cls] = tuple(sorted(names))
         return sorted(names)
 
     def get_params(self, deep=True):
@@ -410,11 +433,43 @@ class _KerasModelMixin:
 
     def _bare_param_names(self):
         reserved = {"meta", "compile_kwargs", "params"}
-        return tuple(p for p in self._builder_signature() if p not in reserved)
+        signature = self._builder_signature()
+        names = [name for name, p in signature.items()
+                 if name not in reserved and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        if any(p.kind == p.VAR_KEYWORD for p in signature.values()):
+            # a **kwargs builder receives every bare keyword (scikeras' user parameters)
+            names += [k for k in self._extra_param_names() if "__" not in k and k not in names]
+        return tuple(names)
+
+    def _builder_claims(self):
+        """skdl-only parameters (:data:`SKDL_ONLY_PARAMS`) that the builder's signature names."""
+        signature = self._builder_signature()
+        return [name for name in SKDL_ONLY_PARAMS if name in signature and hasattr(self, name)]
+
+    def _fit_value(self, name):
+        # a parameter the builder names is the builder's (scikeras has no such parameter): skdl uses
+        # its default; a RandomState instance gives one seed, drawn from a copy (scikeras)
+        if name == "random_state":
+            return _seed_from(self.random_state)
+        if name in _SKDL_ONLY_DEFAULTS and name in self._builder_claims():
+            return _SKDL_ONLY_DEFAULTS[name]
+        return getattr(self, name)
+
+    def _validate_params(self):
+        # the builder's values are the builder's to check (learning_rate=, patience= of its own)
+        claims = self._builder_claims()
+        if not claims:
+            return super()._validate_params()
+        constraints = {k: v for k, v in self._parameter_constraints.items() if k not in claims}
+        validate_parameter_constraints(constraints, self.get_params(deep=False), caller_name=type(self).__name__)
 
     def _builder_params(self):
         extra = self._all_extra_params()
         params = {k: v for k, v in extra.items() if "__" not in k}
+        # an skdl-only parameter the builder names reaches it, unless it is left at skdl's default
+        # (then the builder's own default applies: clone() passes every parameter)
+        params.update((name, getattr(self, name)) for name in self._builder_claims()
+                      if not _is_default(getattr(self, name), _SKDL_ONLY_DEFAULTS[name]))
         params.update(route_params(extra, "model"))
         return params
 
@@ -467,6 +522,13 @@ _KERAS_DOC_PARAMS = """
         ``keras.Model`` is used as it is, as in scikeras: ``model_`` is that
         object, with its weights and optimizer; it is compiled only if it is
         not, and a refit continues from its weights.
+        The parameters scikeras does not have (``learning_rate``,
+        ``lr_schedule``, ``early_stopping``, ``validation_fraction``,
+        ``patience``, ``min_delta``, ``monitor``, ``checkpoint``, ``engine``,
+        ``scale_target``) are the builder's when its signature names them, as
+        in scikeras: it gets the value (unless that is skdl's default, where
+        the builder's own default applies) and the estimator uses its default.
+        A builder taking ``**kwargs`` names none of them.
     build_fn : callable, str or keras.Model, default=None
         Deprecated alias of ``model`` (keras.wrappers' name), used when
         ``model`` is None, with scikeras' warning.
@@ -490,6 +552,11 @@ _KERAS_DOC_PARAMS = """
     "    batch_size : int or None, default=None\n"
     "        Rows per batch in fit and predict (``fit__batch_size``/``predict__batch_size``\n"
     "        for one of them): None is Keras' default of 32, -1 all rows in one batch.\n",
+).replace(
+    "two fits give identical predictions on CPU.\n",
+    "two fits give identical predictions on CPU.\n"
+    "        A RandomState instance gives one seed, drawn from a copy, as in scikeras:\n"
+    "        it is never advanced, so every fit with it gives the same model.\n",
 ).format(
     loss_doc="``None`` keeps the loss of a model the builder compiled (a different loss\n"
     "        given for such a model is a ValueError), else picks one from the target\n"
@@ -507,7 +574,313 @@ def _is_identity(encoder):
     return type(encoder) is FunctionTransformer and encoder.func is None
 
 
-class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, BaseKerasEstimator):
+class _NoTarget:
+    """The target side of ``initialize(X)`` without y: nothing to fit, encode or check."""
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+
+    def meta(self):
+        return {}
+
+    def get_metadata(self):
+        return {}
+
+
+class _PredictOnlyNetwork(BaseNetwork):
+    """The network of a model built by ``initialize(X)`` without y: it predicts and does not train.
+
+    A later ``fit``/``partial_fit`` builds the model again for its target
+    (a given ``keras.Model`` keeps its weights, so nothing is lost).
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.backend = runtime.get_keras().backend.backend()
+
+    def predict(self, X):
+        return np.asarray(self.model.predict(X, verbose=0, batch_size=1024))
+
+    def _cannot(self, *args, **kwargs):
+        raise RuntimeError("a model initialized without y only predicts; fit it with y to train it")
+
+    reinitialize = set_learning_rate = learning_rate = train_epoch = evaluate = _cannot
+
+
+def _in_output_dtypes(out, model):
+    """The model's outputs (float64 from ``_forward``) back in the dtypes the model gives (exact)."""
+    dtypes = [getattr(o, "dtype", None) for o in model.outputs]
+    if isinstance(out, dict):
+        return {k: np.asarray(v, dtype=runtime.get_keras().backend.floatx()) for k, v in out.items()}
+    if isinstance(out, list):
+        return [v if d is None else np.asarray(v, dtype=d) for v, d in zip(out, dtypes)]
+    return out if dtypes[0] is None else np.asarray(out, dtype=dtypes[0])
+
+
+class BaseWrapper(_KerasModelMixin, BaseKerasEstimator):
+    __doc__ = (
+        "A scikit-learn estimator around your own Keras model, neither classifier nor regressor (scikeras' base).\n\n"
+        "    Subclass it for models whose target is not a label or a value to\n"
+        "    regress (an autoencoder, a model with its own encoders): ``fit(X, y)``\n"
+        "    trains on ``target_encoder``'s ``transform(y)`` and ``predict(X)``\n"
+        "    returns ``target_encoder_.inverse_transform`` of the model's outputs,\n"
+        "    both encoders passing data through unchanged by default. ``score``\n"
+        "    calls the ``scorer`` a subclass provides. A subclass may extend\n"
+        "    ``_initialize(X, y)`` (build the model; return the X and y to train on)\n"
+        "    as in scikeras. KerasClassifier and KerasRegressor are its subclasses.\n"
+        + _KERAS_DOC_PARAMS
+        + """
+    Attributes
+    ----------
+    model_ : keras.Model
+    history_ : dict of list of float
+    n_features_in_ : int
+    feature_names_in_ : ndarray
+    n_iter_ : int
+"""
+        + _KERAS_DOC_SCIKERAS_ATTRS
+    )
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        build_fn=None,
+        optimizer="rmsprop",
+        learning_rate=None,
+        loss=None,
+        metrics=None,
+        batch_size=None,
+        validation_batch_size=None,
+        epochs=1,
+        validation_split=0.0,
+        shuffle=True,
+        run_eagerly=False,
+        lr_schedule=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=None,
+        min_delta=1e-4,
+        monitor=None,
+        callbacks=None,
+        checkpoint=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        engine="auto",
+        **kwargs,
+    ):
+        self._set_init_params(locals())
+
+    @property
+    def target_encoder(self):
+        """A fresh, unfitted transformer for y, as in scikeras: override it in a subclass.
+
+        Returns
+        -------
+        sklearn.preprocessing.FunctionTransformer
+            The default passes y through unchanged (the model trains on y as
+            given and ``predict`` returns the model's outputs).
+        """
+        from sklearn.preprocessing import FunctionTransformer
+
+        return FunctionTransformer()
+
+    def _make_target(self):
+        return self._target_from_encoder()
+
+    def _adopt_target(self, target):
+        """Nothing beyond the encoders' metadata (scikeras' BaseWrapper sets no target attributes)."""
+
+    # ------------------------------------------------ scikeras' fit sequence
+    def _extends_initialize(self):
+        # a subclass that extends _initialize (scikeras' AutoEncoder tutorial) gets scikeras'
+        # sequence: build through it, then train on the (X, y) it returns; else one pass
+        return type(self)._initialize is not BaseWrapper._initialize
+
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        self._forget_predict_only()
+        if not self._extends_initialize():
+            return super().fit(X, y, sample_weight, **fit_params)
+        if not (self.warm_start and self.initialized_):
+            X, y = self._initialize(X, y)
+        return self._fit(X, y, sample_weight, fit_params, continuing=True, epochs=None, restart_history=True)
+
+    fit.__doc__ = BaseKerasEstimator.fit.__doc__
+
+    def partial_fit(self, X, y, sample_weight=None, **fit_params):
+        self._forget_predict_only()
+        if self._extends_initialize() and not self.initialized_:
+            X, y = self._initialize(X, y)
+        return super().partial_fit(X, y, sample_weight, **fit_params)
+
+    partial_fit.__doc__ = BaseKerasEstimator.partial_fit.__doc__
+
+    def _initialize(self, X, y=None):
+        """Build the model for (X, y) without training it; returns the validated ``(X, y)``.
+
+        What ``initialize`` and every fit that starts afresh run, as scikeras'
+        ``_initialize``: validate X and y, fit the encoders (their metadata
+        become attributes) and build the model. A subclass may extend it and
+        return other arrays to train on (``return X, X`` for an autoencoder).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            None builds the model for prediction only (see :meth:`initialize`).
+
+        Returns
+        -------
+        X, y : ndarray
+            X and y as validated (y is None when not given).
+        """
+        if y is None:
+            return self._initialize_without_y(X), None
+        self._fit(X, y, None, {}, continuing=False, epochs=0)
+        return self._validate_X(X, reset=False, y=y)
+
+    def initialize(self, X, y=None):
+        """Build the model for (X, y) without training it, as scikeras' ``initialize``.
+
+        Validates X and y, fits the encoders and builds (and compiles)
+        the model, so that :meth:`predict` works right away. ``fit`` does this
+        itself; a later ``fit`` with ``warm_start=True`` or ``partial_fit``
+        continues from this model. A ``keras.Model`` given as ``model`` (e.g.
+        one loaded with ``keras.saving.load_model``) keeps its weights, so it
+        predicts right away as it did before; so does a model the builder
+        returns with trained or loaded weights. Without y (a model that only
+        predicts, as scikeras allows for ``BaseWrapper``), the model is built
+        but not compiled, and a later fit builds it again for its y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or (n_samples, ...)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+
+        Returns
+        -------
+        self : object
+            The estimator, ready to predict (``current_epoch`` is 0).
+        """
+        self._initialize(X, y)
+        return self
+
+    def _initialize_without_y(self, X):
+        target = self._make_target()
+        if not _is_identity(target.encoder):
+            raise ValueError(
+                f"{type(self).__name__}.initialize requires y (its target_encoder "
+                f"{type(target.encoder).__name__} is fitted on y); only an estimator whose target_encoder "
+                "passes y through unchanged can be initialized from X alone."
+            )
+        self._validate_params()
+        X_dtype = input_dtype(X)
+        X = self._validate_X(X, reset=True)
+        features = self._fit_features(X)
+        X_net = self._encode_X(X, features)
+        no_target = _NoTarget(target.encoder.fit(None))
+        meta = self._meta(X, no_target, X_dtype, X_net, features)
+        self._release_network()
+        for attr in ("model_", "history_", "n_iter_", "best_epoch_", "_target", "_meta_"):
+            self.__dict__.pop(attr, None)
+        self._set_meta_attributes(meta, no_target, features)
+        with runtime.seeded(self._fit_value("random_state")):
+            own_network(self, self._predict_only_network(meta))
+        self.target_encoder_ = no_target.encoder
+        self.feature_encoder_ = features
+        self.model_ = self._network.model
+        self._meta_ = meta
+        self._predict_only = True
+        return X
+
+    def _predict_only_network(self, meta):
+        """Build the model for ``meta`` (no target): not compiled, nothing checked against a y."""
+        # (compile_kwargs, for a builder that asks, carry the placeholder of no loss without one)
+        plan = make_plan(self, loss=_no_loss if self.loss is None else self.loss, default_metrics=(), fit_params={})
+        keras = runtime.get_keras()
+        builder = plan.builder
+        model = builder if isinstance(builder, keras.Model) else self._call_builder(builder, meta,
+                                                                                   plan.builder_params, plan)
+        if not isinstance(model, keras.Model):
+            raise TypeError(f"The model builder must return a keras.Model; it returned {type(model).__name__}.")
+        return _PredictOnlyNetwork(model)
+
+    def _forget_predict_only(self):
+        # a model initialized without y is built again, for the target, by the next fit
+        if self.__dict__.pop("_predict_only", False):
+            self._release_network()
+            self.__dict__.pop("model_", None)
+
+    def _restore_network(self, saved):
+        if not self.__dict__.get("_predict_only"):
+            return super()._restore_network(saved)
+        with runtime.seeded(0):
+            net = self._predict_only_network(self._meta_)
+        assign_weights(net.model, saved)
+        self._network = net
+        self.model_ = net.model
+
+    # ------------------------------------------------------------ prediction
+    def predict(self, X, **kwargs):
+        """The model's outputs for X through ``target_encoder_.inverse_transform``, as scikeras.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+        **kwargs : dict
+            ``model.predict`` keywords (``batch_size``, ``verbose``, ``steps``,
+            ``callbacks``), as in scikeras.
+
+        Returns
+        -------
+        y_pred : ndarray, or a list or dict of them for several outputs
+            In the model's output dtype with the default encoder.
+        """
+        out = _in_output_dtypes(self._forward(X, **kwargs), self.model_)
+        return self._fitted_target().inverse_transform(out)
+
+    def score(self, X, y, sample_weight=None):
+        """``scorer(y, predict(X))``: a subclass provides :meth:`scorer` (or overrides ``score``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        return self._score(X, y, sample_weight)
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """The scoring function of :meth:`score`; ``BaseWrapper`` has none (a subclass implements it).
+
+        Parameters
+        ----------
+        y_true, y_pred : array-like
+        **kwargs : dict
+            ``sample_weight`` and the ``score__`` options.
+
+        Returns
+        -------
+        score : float
+
+        Raises
+        ------
+        NotImplementedError
+            Always, in ``BaseWrapper`` itself.
+        """
+        raise NotImplementedError(
+            "BaseWrapper has no scorer: a subclass implements the static method scorer(y_true, y_pred, "
+            "**kwargs) or overrides score (KerasClassifier and KerasRegressor implement it)."
+        )
+
+
+class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, BaseWrapper):
     __doc__ = (
         "A scikit-learn classifier around your own Keras model builder.\n"
         + _KERAS_DOC_PARAMS
@@ -551,6 +924,8 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
     }
     _meta_attributes = (*_KerasModelMixin._meta_attributes, "n_classes_")
 
+    _make_target = BaseWrapper._make_target  # the target_encoder property, not the mixin's fixed target
+
     def __init__(
         self,
         model=None,
@@ -581,32 +956,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         engine="auto",
         **kwargs,
     ):
-        self.model = model
-        self.build_fn = build_fn
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.loss = loss
-        self.metrics = metrics
-        self.batch_size = batch_size
-        self.validation_batch_size = validation_batch_size
-        self.epochs = epochs
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.run_eagerly = run_eagerly
-        self.lr_schedule = lr_schedule
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.min_delta = min_delta
-        self.monitor = monitor
-        self.class_weight = class_weight
-        self.callbacks = callbacks
-        self.checkpoint = checkpoint
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.engine = engine
-        self._store_kwargs(kwargs)
+        self._set_init_params(locals())
 
     def __sklearn_tags__(self):
         return classifier_tags(super().__sklearn_tags__())
@@ -633,9 +983,6 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
             Knows the ``loss`` and the ``classes`` given to ``partial_fit``.
         """
         return ClassifierTarget(self.loss, classes=self.__dict__.get("_classes_hint"), owner=type(self).__name__)
-
-    def _make_target(self):
-        return self._target_from_encoder()
 
     def score(self, X, y, sample_weight=None):
         """Accuracy of ``predict(X)`` against y, computed by :meth:`scorer`.
@@ -673,7 +1020,7 @@ class KerasClassifier(ClassifierMixin, ClassifierTargetMixin, _KerasModelMixin, 
         return accuracy_score(y_true, y_pred, **kwargs)
 
 
-class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, BaseKerasEstimator):
+class KerasRegressor(RegressorMixin, RegressorTargetMixin, BaseWrapper):
     __doc__ = (
         "A scikit-learn regressor around your own Keras model builder.\n"
         + _KERAS_DOC_PARAMS
@@ -696,6 +1043,8 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         **_KerasModelMixin._parameter_constraints,
         "scale_target": ["boolean"],
     }
+
+    _make_target = BaseWrapper._make_target  # the target_encoder property, not the mixin's fixed target
 
     def __init__(
         self,
@@ -727,32 +1076,7 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         engine="auto",
         **kwargs,
     ):
-        self.model = model
-        self.build_fn = build_fn
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.loss = loss
-        self.metrics = metrics
-        self.batch_size = batch_size
-        self.validation_batch_size = validation_batch_size
-        self.epochs = epochs
-        self.validation_split = validation_split
-        self.shuffle = shuffle
-        self.run_eagerly = run_eagerly
-        self.lr_schedule = lr_schedule
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.min_delta = min_delta
-        self.monitor = monitor
-        self.scale_target = scale_target
-        self.callbacks = callbacks
-        self.checkpoint = checkpoint
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.engine = engine
-        self._store_kwargs(kwargs)
+        self._set_init_params(locals())
 
     @property
     def target_encoder(self):
@@ -771,10 +1095,7 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         -------
         skdl.estimators._targets.RegressorTarget
         """
-        return RegressorTarget(self.loss, self.scale_target, type(self).__name__)
-
-    def _make_target(self):
-        return self._target_from_encoder()
+        return RegressorTarget(self.loss, self._fit_value("scale_target"), type(self).__name__)
 
     def score(self, X, y, sample_weight=None):
         """The coefficient of determination R² of ``predict(X)`` against y, computed by :meth:`scorer`.
@@ -810,3 +1131,12 @@ class KerasRegressor(RegressorMixin, RegressorTargetMixin, _KerasModelMixin, Bas
         score : float
         """
         return r2_score(y_true, y_pred, **kwargs)
+
+
+#: the defaults of :data:`SKDL_ONLY_PARAMS`, from the two classes' signatures
+_SKDL_ONLY_DEFAULTS = {
+    name: param.default
+    for cls in (KerasClassifier, KerasRegressor)
+    for name, param in inspect.signature(cls.__init__).parameters.items()
+    if name in SKDL_ONLY_PARAMS
+}

@@ -62,7 +62,7 @@ def network_state(estimator, state):
     if "model_" in state and net is not None:
         net.sync()  # JAX keeps trained weights outside the Keras variables
         model = state.pop("model_")
-        opt = model.optimizer
+        opt = getattr(model, "optimizer", None)  # none before compile (initialize without y)
         state["_weights_state"] = {
             "weights": [np.array(v.numpy()) for v in model.weights],
             "optimizer": [np.array(v.numpy()) for v in opt.variables] if opt is not None and opt.built else None,

@@ -347,23 +347,25 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     extra = _checked_names(extra, strict, estimator_name=name, declared=estimator._get_param_names(),
                            allow_bare=estimator._bare_param_names(), routes=estimator._routes)
     optimizer_options = route_params(extra, "optimizer")
-    learning_rate = optimizer_options.pop("learning_rate", estimator.learning_rate)
+    learning_rate_param = estimator._fit_value("learning_rate")  # None when the builder takes it
+    learning_rate = optimizer_options.pop("learning_rate", learning_rate_param)
     schedule = None
-    if estimator.lr_schedule is not None:
-        if is_keras_lr_schedule(estimator.lr_schedule):
+    lr_schedule = estimator._fit_value("lr_schedule")
+    if lr_schedule is not None:
+        if is_keras_lr_schedule(lr_schedule):
             # One rule for the learning rate: a Keras (per-step) schedule is the optimizer's rate.
             if is_keras_lr_schedule(learning_rate):
                 raise ValueError(
                     f"{name} got a Keras LearningRateSchedule both as lr_schedule and as the "
                     "learning rate; give it once (lr_schedule=... or learning_rate=...)."
                 )
-            learning_rate = estimator.lr_schedule
+            learning_rate = lr_schedule
         else:
-            schedule = get_schedule(estimator.lr_schedule, **route_params(extra, "lr_schedule"))
+            schedule = get_schedule(lr_schedule, **route_params(extra, "lr_schedule"))
             if is_keras_lr_schedule(learning_rate):
                 raise ValueError(
                     f"{name} got a Keras LearningRateSchedule as its learning rate and the epoch "
-                    f"schedule lr_schedule={estimator.lr_schedule!r}; they would both set the rate. "
+                    f"schedule lr_schedule={lr_schedule!r}; they would both set the rate. "
                     "Use one of them."
                 )
 
@@ -433,7 +435,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
         fit_callbacks=tuple(fit_cbs),
         predict_callbacks=tuple(predict_cbs),
         scikeras_model=bool(getattr(estimator, "_scikeras_model", False)),
-        learning_rate_param=estimator.learning_rate,
+        learning_rate_param=learning_rate_param,
     )
     return plan
 

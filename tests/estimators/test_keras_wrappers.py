@@ -261,3 +261,139 @@ def test_metric_options_shared_and_per_item_reach_the_compiled_metrics(binary_da
     assert [(type(m).__name__, getattr(m, "threshold", None)) for m in built] == [
         ("BinaryAccuracy", pytest.approx(0.3)), ("BinaryAccuracy", pytest.approx(0.7)), ("AUC", None)]
     assert "my_auc" in clf.history_
+
+
+# ------------------------------------- skdl-only names the builder takes (C17b)
+def test_an_skdl_only_name_the_builder_takes_is_the_builders(binary_data):
+    X, y = binary_data
+    seen = []
+
+    def build(meta, early_stopping, patience=None):
+        seen.append((early_stopping, patience))
+        return _build(meta)
+
+    # patience=0 would be refused as skdl's; early_stopping=True would hold out rows and stop early
+    clf = KerasClassifier(build, early_stopping=True, patience=0, epochs=3, random_state=0).fit(X, y)
+
+    assert seen == [(True, 0)]
+    assert "val_loss" not in clf.history_ and len(clf.history_["loss"]) == 3
+    assert not hasattr(clf, "best_epoch_")
+    assert clf.get_params()["early_stopping"] is True and clf.get_params()["patience"] == 0
+
+
+def test_an_skdl_only_name_left_at_its_default_keeps_the_builders_default(binary_data):
+    X, y = binary_data
+    seen = []
+
+    def build(meta, learning_rate=0.07):
+        seen.append(learning_rate)
+        return _build(meta)
+
+    clf = KerasClassifier(build, random_state=0).fit(X, y)
+
+    assert seen == [0.07]
+    # skdl's learning_rate is off: the optimizer keeps its own default (rmsprop's 0.001)
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.001)
+
+
+def test_an_skdl_only_name_for_the_builder_survives_clone_and_set_params(binary_data):
+    from sklearn.base import clone
+
+    X, y = binary_data
+    seen = []
+
+    def build(meta, learning_rate):
+        seen.append(learning_rate)
+        model = _build(meta)
+        model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=learning_rate * 2))
+        return model
+
+    clf = KerasClassifier(build, learning_rate=0.03, random_state=0)
+    copy = clone(clf).fit(X, y)
+    assert copy.get_params()["learning_rate"] == 0.03 and seen == [0.03]
+    # the builder's rate is not overwritten by skdl's learning_rate
+    assert float(copy.model_.optimizer.learning_rate) == pytest.approx(0.06)
+
+    copy.set_params(learning_rate=0.2).fit(X, y)
+    assert seen == [0.03, 0.2]
+
+
+def test_a_builder_without_the_name_or_with_var_kwargs_leaves_it_to_skdl(binary_data):
+    X, y = binary_data
+    seen = {}
+
+    def build(meta, **kwargs):
+        seen.update(kwargs)
+        return _build(meta)
+
+    clf = KerasClassifier(build, learning_rate=0.02, random_state=0).fit(X, y)
+
+    assert "learning_rate" not in seen and set(seen) == {"compile_kwargs", "params"}  # as before
+    assert seen["params"]["learning_rate"] == 0.02
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.02)
+    with pytest.raises(ValueError, match="learning_rate"):  # skdl's own constraint still applies
+        KerasClassifier(_build, learning_rate=-1.0).fit(X, y)
+
+
+def test_a_var_kwargs_builder_gets_bare_keywords_without_a_warning(binary_data):
+    import warnings
+
+    from skdl.exceptions import SkdlWarning
+
+    X, y = binary_data
+    seen = {}
+
+    def build(meta, **kwargs):
+        seen.update(kwargs)
+        return _build(meta, hidden=kwargs["hidden"])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SkdlWarning)  # no "unexpected parameter 'hidden' ... ignored"
+        KerasClassifier(build, hidden=3, random_state=0).fit(X, y)
+    assert seen["hidden"] == 3
+
+
+def test_scale_target_named_by_the_builder_does_not_scale(regression_data):
+    X, y = regression_data
+    seen = []
+
+    def build(meta, scale_target):
+        seen.append(scale_target)
+        return _build(meta)
+
+    reg = KerasRegressor(build, scale_target=True, loss="mse", random_state=0).fit(X, y * 100)
+
+    assert seen == [True]
+    assert not reg.target_encoder_.scale_target  # skdl's scaling is off
+    np.testing.assert_array_equal(reg.target_encoder_.scale_, 1.0)
+
+
+# ------------------------------------------------------ RandomState instances (C20)
+def test_a_randomstate_instance_gives_one_seed_and_is_never_advanced(binary_data):
+    X, y = binary_data
+    rs = np.random.RandomState(5)
+    before = rs.get_state()[1].copy()
+    clf = KerasClassifier(_build, epochs=2, early_stopping=True, validation_fraction=0.3, random_state=rs)
+
+    p1 = clf.fit(X, y).predict_proba(X)
+    p2 = clf.fit(X, y).predict_proba(X)
+
+    np.testing.assert_allclose(p1, p2, rtol=1e-5)  # weights, validation rows and batches alike
+    np.testing.assert_array_equal(rs.get_state()[1], before)
+    assert clf.get_params()["random_state"] is rs
+    other = KerasClassifier(_build, epochs=2, early_stopping=True, validation_fraction=0.3,
+                            random_state=np.random.RandomState(6)).fit(X, y)
+    assert not np.allclose(other.predict_proba(X), p1)
+
+
+def test_skdl_own_estimators_draw_from_a_randomstate_as_sklearn_does(binary_data):
+    from skdl import MLPClassifier
+
+    X, y = binary_data
+    rs = np.random.RandomState(5)
+    before = rs.get_state()[1].copy()
+    clf = MLPClassifier(hidden_layer_sizes=(4,), epochs=1, random_state=rs)
+
+    p1 = clf.fit(X, y).predict_proba(X)
+    assert not np.array_equal(rs.get_state()[1], before)  # consumed, as sklearn's estimators do
+    assert not np.allclose(clf.fit(X, y).predict_proba(X), p1)
