@@ -16,6 +16,9 @@ __all__ = ["build_parser"]
 # `skdl tune --ensemble`: how many of the best trials the refit averages
 # (docs/tuning.md, "Refitting an ensemble of the best trials", has the measurements).
 ENSEMBLE_DEFAULT = 1
+# `skdl tune --refit-length`: how long the refit of an early-stopping trial trains
+# (same section of docs/tuning.md).
+REFIT_LENGTH_DEFAULT = "own"
 
 EPILOG = """\
 exit status: 0 success, 1 a problem with the data, a file or the run
@@ -292,6 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--ensemble", type=positive_int, default=ENSEMBLE_DEFAULT, metavar="K",
                         help="refit the K best trials and average their predictions "
                         "(1: refit the best trial alone)")
+    search.add_argument("--refit-length", choices=("own", "folds"), default=REFIT_LENGTH_DEFAULT,
+                        help="how long the refit of an early-stopping trial trains: 'own' stops "
+                        "on its own validation split, 'folds' trains on all rows for the "
+                        "median best epoch of the trial's folds")
     search.add_argument("--storage", metavar="URL",
                         help="Optuna storage: a database URL (sqlite:///x.db, postgresql://...) or a "
                         ".db/.log file (default: DIR/study.db)")

@@ -19,7 +19,8 @@ SURPLUS = TRIAL_ATTRS["surplus"]
 # Folded into ``reason``, so not repeated as their own columns.
 _FOLDED = (FAIL_REASON, STOP_REASON, PRUNED_AT_EPOCH, SURPLUS)
 _RENAMES = {"value": "cv_score", "user_attrs_fit_time": "fold_fit_seconds",
-            "user_attrs_score_time": "fold_score_seconds", "user_attrs_skdl_worker": "worker"}
+            "user_attrs_score_time": "fold_score_seconds", "user_attrs_skdl_worker": "worker",
+            "user_attrs_fold_epochs": "fold_epochs", "user_attrs_fold_best_epoch": "fold_best_epoch"}
 
 
 def trial_reason(trial) -> str:

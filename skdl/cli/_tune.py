@@ -195,6 +195,7 @@ def run(args) -> int:
     search = OptunaSearchCV(
         run_.pipeline, space, n_trials=args.trials, timeout=args.timeout, cv=splitter,
         scoring=run_.scoring, refit=False, pruner=pruner, refit_ensemble=args.ensemble,
+        refit_length=args.refit_length,
         storage=storage_url, study_name=args.study, load_if_exists=True,
         n_jobs=args.workers, random_state=args.seed + n_all, verbose=verbose,
         error_score=np.nan, heartbeat_interval=heartbeat,

@@ -33,6 +33,11 @@ from skdl.tuning._pruning import PRUNED_AT_EPOCH, EpochPruningCallback, accepts_
 from skdl.tuning._spaces import LayerSpace, encode_params, sample_params
 from skdl.tuning._storage import FAIL_REASON, STOP_REASON, SURPLUS, WORKER, is_counted, worker_tag
 
+#: Trial user attributes: epochs each fold trained (``n_iter_``) and, with
+#: early stopping, each fold's best epoch (``best_epoch_``, 0-based; NaN without).
+FOLD_EPOCHS = "fold_epochs"
+FOLD_BEST_EPOCH = "fold_best_epoch"
+
 __all__ = [
     "TrialObjective",
     "enqueue_defaults",
@@ -285,7 +290,8 @@ class TrialObjective:
         trial.set_user_attr(WORKER, worker_tag())
         self._claim(trial)
         params = sample_params(trial, self.param_distributions)
-        record: dict[str, list] = {"fit_time": [], "score_time": []}
+        record: dict[str, list] = {"fit_time": [], "score_time": [], FOLD_EPOCHS: [],
+                                   FOLD_BEST_EPOCH: []}
         for name in self.scorers:
             record[f"test_{name}"] = []
             if self.return_train_score:
@@ -351,6 +357,10 @@ class TrialObjective:
             )
         record["fit_time"].append(fit_time)
         record["score_time"].append(score_time)
+        final = est.steps[-1][1] if isinstance(est, Pipeline) else est
+        # how long the fold trained, and its best epoch (early stopping): the refit reads them
+        record[FOLD_EPOCHS].append(getattr(final, "n_iter_", math.nan))
+        record[FOLD_BEST_EPOCH].append(getattr(final, "best_epoch_", math.nan))
         for name, value in test_scores.items():
             record[f"test_{name}"].append(value)
         if self.return_train_score:

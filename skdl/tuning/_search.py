@@ -7,6 +7,7 @@ process or workers) is :mod:`skdl.tuning._parallel`.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sys
@@ -25,6 +26,7 @@ from optuna.trial import TrialState
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -33,6 +35,7 @@ from skdl.exceptions import TrainingInterruptedWarning
 from skdl.tuning._delegation import BestEstimatorMixin
 from skdl.tuning._ensemble import TrialEnsemble
 from skdl.tuning._objective import (
+    FOLD_BEST_EPOCH,
     TrialObjective,
     enqueue_defaults,
     final_accepts_callbacks,
@@ -55,7 +58,34 @@ from skdl.tuning._storage import (
 from skdl.tuning._warnings import warn_fold_warnings
 from skdl.utils import did_you_mean
 
-__all__ = ["OptunaSearchCV"]
+__all__ = ["OptunaSearchCV", "fold_length_params"]
+
+
+def fold_length_params(estimator, params: dict, trial, n_splits: int) -> dict:
+    """``params`` for a refit that trains as long as the trial's folds found best.
+
+    For an early-stopping trial of an estimator with ``early_stopping`` and
+    ``epochs`` (the final step of a Pipeline), the refit gets
+    ``early_stopping=False`` and ``epochs`` = 1 + the median of the folds'
+    best epochs (0-based, the trial's ``fold_best_epoch`` user attribute).
+    Anything else (no early stopping, a trial without a best epoch per fold)
+    is returned unchanged.
+    """
+    params = dict(params)
+    est = clone(estimator).set_params(**params)
+    prefix = ""
+    if isinstance(est, Pipeline):
+        prefix, est = f"{est.steps[-1][0]}__", est.steps[-1][1]
+    own = est.get_params(deep=False)
+    if own.get("early_stopping") is not True or "epochs" not in own:
+        return params
+    best = [] if trial is None else trial.user_attrs.get(FOLD_BEST_EPOCH, [])
+    best = [b for b in best if isinstance(b, (int, float)) and math.isfinite(b)]
+    if len(best) != n_splits:  # a study written before skdl recorded them
+        return params
+    params[f"{prefix}early_stopping"] = False
+    params[f"{prefix}epochs"] = max(1, int(round(float(np.median(best)))) + 1)
+    return params
 
 
 class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -166,6 +196,18 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         docs/tuning.md for when it helped. ``best_params_`` stays the best
         trial's.
 
+    refit_length : {"own", "folds"}, default="own"
+        How long the refit of an early-stopping trial trains. ``"own"`` fits
+        the trial's parameters as they are: the refit holds out its
+        ``validation_fraction`` and stops on it again (and keeps that
+        validation curve). ``"folds"`` trains it on all rows, without early
+        stopping, for the median of its folds' best epochs (recorded per trial
+        as the ``fold_best_epoch`` user attribute), so the training length is
+        the one cross-validation chose instead of a new decision on the
+        refit's small validation split. Trials without early stopping, or
+        estimators without ``early_stopping``/``epochs`` parameters, refit as
+        they are either way.
+
     Attributes
     ----------
     cv_results_ : dict of numpy arrays
@@ -185,6 +227,10 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
     ensemble_indices_ : list of int
         Indices in ``cv_results_`` of the trials the refit fitted, best first
         (``[best_index_]`` unless ``refit_ensemble > 1``).
+    refit_params_ : list of dict
+        The parameters each refitted estimator was given, in the order of
+        ``ensemble_indices_``: the trial's, plus ``early_stopping=False`` and
+        ``epochs`` when ``refit_length="folds"`` set its training length.
     best_trial_ : optuna.trial.FrozenTrial
         The best trial.
     refit_time_ : float
@@ -249,6 +295,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         "grace_period": [Interval(Integral, 1, None, closed="left"), None],
         "share_graphs": ["boolean"],
         "refit_ensemble": [Interval(Integral, 1, None, closed="left")],
+        "refit_length": [StrOptions({"own", "folds"})],
     }
 
     def __init__(
@@ -275,6 +322,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         grace_period=None,
         share_graphs=True,
         refit_ensemble=1,
+        refit_length="own",
     ):
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -297,6 +345,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         self.grace_period = grace_period
         self.share_graphs = share_graphs
         self.refit_ensemble = refit_ensemble
+        self.refit_length = refit_length
 
     # -- tags -----------------------------------------------------------------
 
@@ -533,22 +582,32 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _refit(self, X, y, fit_params: dict, callbacks) -> None:
         indices = top_indices(self.cv_results_, self.refit_metric_, self.refit_ensemble)
+        trials = {t.number: t for t in self.study_.get_trials(deepcopy=False)}
+        params = [self._refit_params(i, trials) for i in indices]
         members = []
         start = time.perf_counter()
-        for i in indices:
-            est = clone(self.estimator).set_params(**self.cv_results_["params"][i])
+        for p in params:
+            est = clone(self.estimator).set_params(**p)
             fit_with_callbacks(est, X, y, fit_params, callbacks=list(callbacks or ()))
             members.append(est)
         if len(members) == 1:
             best = members[0]
         else:
             names = [f"trial_{int(self.cv_results_['trial_number'][i])}" for i in indices]
-            unfitted = [clone(self.estimator).set_params(**self.cv_results_["params"][i])
-                        for i in indices]
+            unfitted = [clone(self.estimator).set_params(**p) for p in params]
             best = TrialEnsemble(list(zip(names, unfitted)))._set_fitted(members)
         self.refit_time_ = time.perf_counter() - start
         self.ensemble_indices_ = indices
+        self.refit_params_ = params
         self.best_estimator_ = best
+
+    def _refit_params(self, index: int, trials: dict) -> dict:
+        """The parameters to refit row ``index`` of ``cv_results_`` with (see ``refit_length``)."""
+        params = dict(self.cv_results_["params"][index])
+        if self.refit_length == "own":
+            return params
+        trial = trials.get(int(self.cv_results_["trial_number"][index]))
+        return fold_length_params(self.estimator, params, trial, self.n_splits_)
 
     def _open(self, storage: BaseStorage, sampler: BaseSampler, pruner: BasePruner) -> optuna.Study:
         """Open the study, clean up after dead local workers, enqueue the defaults."""

@@ -102,6 +102,7 @@ def test_tune_writes_report_model_trials_and_summary(iris_run):
     # CV scores are called cv_*; "test" is kept for the held-out rows
     assert list(trials.columns[:4]) == ["number", "state", "cv_score", "reason"]
     assert "cv_fold_score" in trials and not any("test" in c for c in trials.columns)
+    assert {"fold_epochs", "fold_best_epoch"} <= set(trials.columns)  # how long each fold trained
     assert set(trials.loc[trials["state"] == "COMPLETE", "reason"]) == {""}
     # the JSON twin of report.html
     twin = json.loads((iris_run / "report.json").read_text())

@@ -98,3 +98,61 @@ def test_sklearn_halving_search_with_epochs_as_resource(data):
     assert list(search.n_resources_) == [2, 4]
     assert search.best_estimator_[-1].epochs == 4
     assert np.isfinite(search.best_score_)
+
+
+def _length_search(data, refit_length, early_stopping=(True,)):
+    X, y = data
+    grid = {"mlpclassifier__early_stopping": list(early_stopping)}
+    est = make_pipeline(StandardScaler(), MLPClassifier(
+        hidden_layer_sizes=(8,), epochs=12, patience=2, validation_fraction=0.4,
+        learning_rate=0.05, random_state=0))
+    return OptunaSearchCV(est, grid, n_trials=len(early_stopping), cv=2, random_state=0,
+                          sampler=optuna.samplers.GridSampler(grid, seed=0),
+                          refit_length=refit_length).fit(X, y)
+
+
+def test_trials_record_each_folds_epochs_and_best_epoch(data):
+    search = _length_search(data, "own", early_stopping=(True, False))
+    for trial in search.study_.trials:
+        epochs, best = trial.user_attrs["fold_epochs"], trial.user_attrs["fold_best_epoch"]
+        assert len(epochs) == len(best) == 2 and all(1 <= e <= 12 for e in epochs)
+        if trial.params["mlpclassifier__early_stopping"]:
+            assert all(0 <= b < e for b, e in zip(best, epochs))
+        else:
+            assert all(np.isnan(best))
+
+
+def test_refit_length_folds_trains_the_folds_median_best_epoch_on_all_rows(data):
+    own = _length_search(data, "own")
+    assert own.refit_params_ == [own.best_params_]
+    assert own.best_estimator_[-1].early_stopping  # stopped again on its own split
+
+    folds = _length_search(data, "folds")
+    best = folds.best_trial_.user_attrs["fold_best_epoch"]
+    expected = int(round(float(np.median(best)))) + 1
+    assert folds.refit_params_ == [{"mlpclassifier__early_stopping": False,
+                                    "mlpclassifier__epochs": expected}]
+    final = folds.best_estimator_[-1]
+    assert not final.early_stopping and final.n_iter_ == expected
+    assert folds.best_params_ == {"mlpclassifier__early_stopping": True}  # the trial's, as searched
+
+
+def test_refit_length_folds_leaves_trials_without_early_stopping_alone(data):
+    search = _length_search(data, "folds", early_stopping=(False,))
+    assert search.refit_params_ == [search.best_params_]
+
+
+def test_fold_length_params_needs_a_best_epoch_per_fold():
+    from types import SimpleNamespace
+
+    from skdl.tuning._search import fold_length_params
+
+    est = _pipe(early_stopping=True)
+    params = {"mlpclassifier__learning_rate": 0.01}
+    assert fold_length_params(est, params, SimpleNamespace(user_attrs={}), 3) == params  # older study
+    partial = SimpleNamespace(user_attrs={"fold_best_epoch": [4, float("nan"), 6]})
+    assert fold_length_params(est, params, partial, 3) == params
+    full = SimpleNamespace(user_attrs={"fold_best_epoch": [4, 9, 6]})
+    assert fold_length_params(est, params, full, 3) == {
+        **params, "mlpclassifier__early_stopping": False, "mlpclassifier__epochs": 7}
+    assert fold_length_params(_pipe(), params, full, 3) == params  # no early stopping
