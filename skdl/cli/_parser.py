@@ -18,7 +18,7 @@ __all__ = ["build_parser"]
 ENSEMBLE_DEFAULT = 1
 # `skdl tune --refit-length`: how long the refit of an early-stopping trial trains
 # (same section of docs/tuning.md).
-REFIT_LENGTH_DEFAULT = "own"
+REFIT_LENGTH_DEFAULT = "folds"
 
 EPILOG = """\
 exit status: 0 success, 1 a problem with the data, a file or the run

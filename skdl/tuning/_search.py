@@ -196,17 +196,18 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         docs/tuning.md for when it helped. ``best_params_`` stays the best
         trial's.
 
-    refit_length : {"own", "folds"}, default="own"
-        How long the refit of an early-stopping trial trains. ``"own"`` fits
-        the trial's parameters as they are: the refit holds out its
-        ``validation_fraction`` and stops on it again (and keeps that
-        validation curve). ``"folds"`` trains it on all rows, without early
-        stopping, for the median of its folds' best epochs (recorded per trial
-        as the ``fold_best_epoch`` user attribute), so the training length is
-        the one cross-validation chose instead of a new decision on the
-        refit's small validation split. Trials without early stopping, or
-        estimators without ``early_stopping``/``epochs`` parameters, refit as
-        they are either way.
+    refit_length : {"folds", "own"}, default="folds"
+        How long the refit of an early-stopping trial trains. ``"folds"``
+        trains it on all rows, without early stopping, for the median of its
+        folds' best epochs (recorded per trial as the ``fold_best_epoch`` user
+        attribute): the training length cross-validation chose, instead of a
+        new decision on the refit's small validation split (which once stopped
+        a refit at its first epoch; docs/tuning.md has the measurements). Its
+        history then has training values only. ``"own"`` fits the trial's
+        parameters as they are: the refit holds out its ``validation_fraction``,
+        stops on it again and keeps that validation curve. Trials without
+        early stopping, or estimators without ``early_stopping``/``epochs``
+        parameters, refit as they are either way.
 
     Attributes
     ----------
@@ -322,7 +323,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         grace_period=None,
         share_graphs=True,
         refit_ensemble=1,
-        refit_length="own",
+        refit_length="folds",
     ):
         self.estimator = estimator
         self.param_distributions = param_distributions
