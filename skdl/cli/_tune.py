@@ -67,6 +67,12 @@ def fingerprint(run, cv: int) -> dict:
     }
 
 
+def best_params_of(search, number: int) -> dict:
+    """The searched parameters of trial ``number`` (a row of ``cv_results_``)."""
+    rows = list(search.cv_results_["trial_number"])
+    return search.cv_results_["params"][rows.index(number)]
+
+
 def _flags(key: str) -> str:
     return {"data": "the data", "fixed": "--set", "test_size": "--test-size"}.get(key, f"--{key}")
 
@@ -267,6 +273,7 @@ def run(args) -> int:
         test_scores=scores,
         epochs_trained=int(getattr(members[0].named_steps[STEP], "n_iter_", 0)),
         ensemble_trials=refit_trials,
+        refit_params=[strip_prefix(p) for p in search.refit_params_],
     )
     files["summary"] = out / SUMMARY_FILE
     finish_summary(summary, run_, files)
@@ -285,6 +292,12 @@ def run(args) -> int:
     if len(refit_trials) > 1:
         rows.append(("refit", f"mean of the {len(refit_trials)} best trials: "
                               + ", ".join(map(str, refit_trials))))
+    # refits whose training length came from the folds (refit_length="folds" changed their params)
+    lengths = [p[f"{STEP}__epochs"] for p, t in zip(search.refit_params_, refit_trials)
+               if p != best_params_of(search, t) and f"{STEP}__epochs" in p]
+    if lengths:
+        rows.append(("refit length", f"{', '.join(map(str, lengths))} epochs on all training rows "
+                                     "(the median best epoch of the folds; no validation split)"))
     print_scores(rows, scores, len(run_.y_test), run_.scoring)
     print(f"\nskdl tune: done in {_duration(time.time() - run_.started)}", flush=True)
     print_table(rows)

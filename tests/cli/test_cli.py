@@ -134,6 +134,22 @@ def test_tune_ensemble_refits_and_averages_the_best_trials(workdir, capfd):
     assert "the mean of 2: trial_" in (out / "report.html").read_text()
 
 
+def test_tune_refits_an_early_stopping_trial_for_its_folds_best_epoch(workdir, capfd):
+    out = workdir / "iris_folds_length"
+    status = main(["tune", "--dataset", "iris", "--trials", "2", *TINY, "--set", "early_stopping=true",
+                   "--out", str(out), "-q"])
+    captured = capfd.readouterr()
+    assert status == 0, captured.err
+    summary = json.loads((out / "summary.json").read_text())
+    trials = pd.read_csv(out / "trials.csv")
+    best = json.loads(trials.set_index("number").loc[summary["best_trial"], "fold_best_epoch"])
+    epochs = int(round(float(np.median(best)))) + 1
+    assert summary["refit_params"] == [{**summary["best_params"], "early_stopping": False,
+                                        "epochs": epochs}]
+    assert summary["epochs_trained"] == epochs
+    assert f"{epochs} epochs on all training rows (the median best epoch of the folds" in captured.out
+
+
 def test_tune_again_resumes_the_study(iris_run, capfd):
     status = main(["tune", "--dataset", "iris", "--trials", "3", *TINY, "--out", str(iris_run), "-q"])
     out = capfd.readouterr()
