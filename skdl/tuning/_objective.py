@@ -93,6 +93,13 @@ def final_accepts_callbacks(estimator: Any) -> bool:
     return isinstance(estimator, Pipeline) and accepts_epoch_callbacks(estimator.steps[-1][1])
 
 
+def _count(value) -> float:
+    """An epoch count as a float; NaN for anything else (sklearn's per-class ``n_iter_`` arrays)."""
+    if isinstance(value, (Integral, float, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    return math.nan
+
+
 def fit_with_callbacks(est, X, y, fit_params: dict, *, callbacks: list | None = None,
                        eval_set: tuple | None = None) -> None:
     """Fit ``est``, giving its epoch-wise final estimator ``callbacks`` and ``eval_set``.
@@ -359,8 +366,8 @@ class TrialObjective:
         record["score_time"].append(score_time)
         final = est.steps[-1][1] if isinstance(est, Pipeline) else est
         # how long the fold trained, and its best epoch (early stopping): the refit reads them
-        record[FOLD_EPOCHS].append(getattr(final, "n_iter_", math.nan))
-        record[FOLD_BEST_EPOCH].append(getattr(final, "best_epoch_", math.nan))
+        record[FOLD_EPOCHS].append(_count(getattr(final, "n_iter_", None)))
+        record[FOLD_BEST_EPOCH].append(_count(getattr(final, "best_epoch_", None)))
         for name, value in test_scores.items():
             record[f"test_{name}"].append(value)
         if self.return_train_score:

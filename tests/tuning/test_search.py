@@ -256,3 +256,18 @@ def test_timeout_alone_stops(iris):
     search = OptunaSearchCV(KNeighborsClassifier(), {"n_neighbors": IntDistribution(1, 30)},
                             n_trials=None, timeout=1.0, cv=2, random_state=0).fit(X, y)
     assert search.n_trials_ >= 1
+
+
+def test_fold_epochs_are_recorded_only_when_they_are_one_number(iris):
+    """sklearn's LogisticRegression has a per-class n_iter_ array: recorded as NaN, no crash."""
+    X, y = iris
+    grid = {"C": [1.0]}
+    search = _grid_search(LogisticRegression(max_iter=300), grid, cv=3).fit(X, y)
+    trial = search.study_.trials[0]
+    assert np.isnan(trial.user_attrs["fold_epochs"]).all()
+    assert np.isnan(trial.user_attrs["fold_best_epoch"]).all()
+    from sklearn.linear_model import SGDClassifier
+
+    search = _grid_search(SGDClassifier(max_iter=4, tol=None, random_state=0), {"alpha": [1e-4]},
+                          cv=3).fit(X, y)
+    assert search.study_.trials[0].user_attrs["fold_epochs"] == [4.0, 4.0, 4.0]  # an int n_iter_
