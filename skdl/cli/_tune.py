@@ -67,12 +67,6 @@ def fingerprint(run, cv: int) -> dict:
     }
 
 
-def best_params_of(search, number: int) -> dict:
-    """The searched parameters of trial ``number`` (a row of ``cv_results_``)."""
-    rows = list(search.cv_results_["trial_number"])
-    return search.cv_results_["params"][rows.index(number)]
-
-
 def _flags(key: str) -> str:
     return {"data": "the data", "fixed": "--set", "test_size": "--test-size"}.get(key, f"--{key}")
 
@@ -293,8 +287,8 @@ def run(args) -> int:
         rows.append(("refit", f"mean of the {len(refit_trials)} best trials: "
                               + ", ".join(map(str, refit_trials))))
     # refits whose training length came from the folds (refit_length="folds" changed their params)
-    lengths = [p[f"{STEP}__epochs"] for p, t in zip(search.refit_params_, refit_trials)
-               if p != best_params_of(search, t) and f"{STEP}__epochs" in p]
+    lengths = [p[f"{STEP}__epochs"] for p, i in zip(search.refit_params_, search.ensemble_indices_)
+               if p != search.cv_results_["params"][i] and f"{STEP}__epochs" in p]
     if lengths:
         rows.append(("refit length", f"{', '.join(map(str, lengths))} epochs on all training rows "
                                      "(the median best epoch of the folds; no validation split)"))

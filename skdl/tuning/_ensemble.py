@@ -22,8 +22,7 @@ __all__ = ["TrialEnsemble"]
 
 def _members_have(attr: str):
     def check(self) -> bool:
-        members = self.estimators_ if hasattr(self, "estimators_") else [e for _, e in self.estimators]
-        return all(hasattr(m, attr) for m in members)
+        return all(hasattr(m, attr) for m in self._members())
 
     return check
 
