@@ -40,17 +40,27 @@ class SurplusTrial(Exception):
 CATCH = (TrialFailed, SurplusTrial)
 
 
-def release_trial_memory() -> None:
-    """Free what a trial left behind: a garbage collection, nothing more.
+def release_trial_memory(state: optuna.trial.TrialState | None = None) -> None:
+    """Free what a trial left behind; a garbage collection only when it failed.
 
-    Dropped estimators return their networks to skdl's pool when they are
-    collected, and the pool bounds and sweeps its own memory (docs/design.md).
+    A finished trial's fold estimators are freed by reference counting once
+    the objective drops them, and their networks go straight back to skdl's
+    pool, which bounds and sweeps its own memory (docs/design.md). A pruned
+    fit gives its network back as the pruning exception leaves ``fit``. A
+    failed trial (``state`` FAIL, or None when the exception ended the
+    search) may hold a fitted estimator in its traceback's reference cycle,
+    so only then does a full collection run, giving that network back before
+    the next trial asks for one. A full collection walks every object the
+    backend has imported (0.2-0.4 s); run after every trial it cost 10-17 %
+    of the 20-trial digits search of benchmarks/bench_search.py.
+
     ``keras.backend.clear_session()`` is deliberately not called: it resets
     Keras' global seed generator and name counters under the user's feet, and
     without it RSS levels off the same (40 trials of new architectures on
     TensorFlow: +0.24 MB per trial with it, -0.04 without).
     """
-    gc.collect()
+    if state not in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED):
+        gc.collect()
 
 
 class InterruptFlag:
@@ -124,10 +134,12 @@ def optimize_loop(
                 continue
         if isinstance(study.sampler, GridSampler) and study.sampler.is_exhausted(study):
             return  # every grid point has been tried
+        states = []
         try:
-            study.optimize(objective, n_trials=1, catch=CATCH, callbacks=list(callbacks))
+            study.optimize(objective, n_trials=1, catch=CATCH,
+                           callbacks=[*callbacks, lambda _, trial: states.append(trial.state)])
         finally:
-            release_trial_memory()
+            release_trial_memory(states[-1] if states else None)
 
 
 def _heartbeat_of(study: optuna.Study) -> float | None:
