@@ -53,10 +53,14 @@ class Sharing:
     max_units : int or None
         The largest width the search draws; None keeps each trial's exact
         widths (dropout and L2 still shared).
-    widths : {"pow2", "max"}
+    widths : {"auto", "pow2", "max"}
         The graph width of a layer of ``w`` units: the next power of two
         (at least 16, at most ``max_units``; each layer at most twice as wide
         as the trial's) or ``max_units`` (one graph per depth, widest matmuls).
+        ``"auto"``: ``"max"`` on JAX, where a new graph costs an XLA compile
+        (1-2.5 s, against 1.5-3 ms per epoch for the widest matmuls on 1 198
+        digits rows), ``"pow2"`` elsewhere (a TensorFlow trace costs 0.3-0.5 s
+        and TensorFlow's epochs grow more with width; docs/design.md).
     """
 
     max_units: int | None = None
@@ -67,7 +71,10 @@ class Sharing:
         units = int(units)
         if self.max_units is None or units >= self.max_units:
             return units
-        if self.widths == "max":
+        widths = self.widths
+        if widths == "auto":
+            widths = "max" if get_keras().backend.backend() == "jax" else "pow2"
+        if widths == "max":
             return self.max_units
         return min(self.max_units, max(16, 1 << (units - 1).bit_length()))
 
@@ -75,7 +82,7 @@ class Sharing:
 _SHARING: contextvars.ContextVar[Sharing | None] = contextvars.ContextVar("skdl_shared_mlp", default=None)
 
 
-WIDTH_MODES = ("pow2", "max")
+WIDTH_MODES = ("auto", "pow2", "max")
 
 
 @contextlib.contextmanager
@@ -87,7 +94,7 @@ def shared_mlp_graphs(max_units=None, widths="pow2"):
     max_units : int or None, default=None
         The largest width the search draws; hidden layers are built wider than
         the trial's (see ``widths``) and masked to its width. None: exact widths.
-    widths : {"pow2", "max"}, default="pow2"
+    widths : {"auto", "pow2", "max"}, default="pow2"
         How wide a graph layer is (:meth:`Sharing.graph_width`).
     """
     if widths not in WIDTH_MODES:

@@ -188,8 +188,9 @@ def _safe_split_y(y, indices):
 # width and masks each trial's (skdl.architectures._shared): the wider matmuls cost less than a
 # new trace. Above it, widths stay exact and only dropout and L2 are shared.
 SHARED_WIDTH_MAX_ROWS = 10_000
-# How a trial's width maps to its graph's (skdl.architectures._shared.Sharing.graph_width).
-SHARED_WIDTHS = "pow2"
+# How a trial's width maps to its graph's (skdl.architectures._shared.Sharing.graph_width):
+# "auto" is the space's largest width on JAX (compiles dominate), the next power of two elsewhere.
+SHARED_WIDTHS = "auto"
 
 
 def shared_widths(param_distributions: dict, splits) -> int | None:

@@ -45,9 +45,20 @@ def test_graph_widths_are_the_next_power_of_two_or_the_largest():
         assert current_sharing().graph_width(70) == 100
     with shared_mlp_graphs(max_units=256, widths="max"):
         assert current_sharing().graph_width(20) == 256
-    with pytest.raises(ValueError, match=r"'widths' .* \['pow2', 'max'\]; got 'huge'"):
+    with pytest.raises(ValueError, match=r"'widths' .* \['auto', 'pow2', 'max'\]; got 'huge'"):
         with shared_mlp_graphs(max_units=8, widths="huge"):
             pass
+
+
+@pytest.mark.parametrize(("backend", "width"), [("jax", 256), ("tensorflow", 32), ("torch", 32)])
+def test_auto_widths_are_the_largest_where_a_new_graph_compiles(backend, width, monkeypatch):
+    from skdl.architectures import _shared
+
+    fake = type("Keras", (), {"backend": type("Backend", (), {"backend": staticmethod(lambda: backend)})})
+    monkeypatch.setattr(_shared, "get_keras", lambda: fake)
+    with shared_mlp_graphs(max_units=256, widths="auto"):
+        assert current_sharing().graph_width(20) == width
+        assert current_sharing().graph_width(256) == 256
 
 
 def test_set_values_draws_the_active_block_and_zeros_the_rest():
