@@ -11,7 +11,8 @@ space (``SPACE``): 1-2 hidden layers of 8-128 units (log), dropout 0-0.5, L2
 * ``optuna_integration.OptunaSearchCV`` over scikeras (tag fixed so folds are
   stratified; it prunes only through ``partial_fit``, so it runs without pruning).
 
-Every network trains exactly 20 epochs (skdl ``patience=None``, sklearn
+Each skdl row starts with skdl's network pool emptied (and JAX's compile
+caches cleared), so it pays for every graph it uses. Every network trains exactly 20 epochs (skdl ``patience=None``, sklearn
 ``tol=0``). skdl runs on ``KERAS_BACKEND`` (TensorFlow by default, the backend
 the ``skdl`` command picks for searches). Prints a markdown table (wall time,
 ratio to sklearn's MLP, best CV accuracy, pruned trials) and writes
@@ -115,6 +116,11 @@ def run_skdl(X, y, *, pruner_name: str, n_trials: int, epochs: int, cv: int, see
                            patience=None, random_state=seed),
     )
     pruner = make_pruner(pruner_name, epochs)
+    # every row builds and compiles its own networks: an earlier row's graphs
+    # left in skdl's pool (and JAX's caches) would make a later row look faster
+    from skdl.training._pool import POOL
+
+    POOL.clear()
     search = OptunaSearchCV(
         pipe, _space("mlpclassifier__"), n_trials=n_trials, cv=cv, pruner=pruner,
         random_state=seed, refit=False,
