@@ -12,9 +12,10 @@ space (``SPACE``): 1-2 hidden layers of 8-128 units (log), dropout 0-0.5, L2
   stratified; it prunes only through ``partial_fit``, so it runs without pruning).
 
 Each skdl row starts with skdl's network pool emptied (and JAX's compile
-caches cleared), so it pays for every graph it uses. Every network trains exactly 20 epochs (skdl ``patience=None``, sklearn
-``tol=0``). skdl runs on ``KERAS_BACKEND`` (TensorFlow by default, the backend
-the ``skdl`` command picks for searches). Prints a markdown table (wall time,
+caches cleared), so it pays for every graph it uses. Every network trains
+exactly 20 epochs (skdl ``patience=None``, sklearn ``tol=0``). skdl runs on
+``KERAS_BACKEND`` (TensorFlow by default, the backend the ``skdl`` command
+picks for searches). Prints a markdown table (wall time,
 ratio to sklearn's MLP, best CV accuracy, pruned trials) and writes
 ``benchmarks/results/search.json``.
 
