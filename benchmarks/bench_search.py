@@ -15,7 +15,8 @@ Each skdl row starts with skdl's network pool emptied (and JAX's compile
 caches cleared), so it pays for every graph it uses. Every network trains
 exactly 20 epochs (skdl ``patience=None``, sklearn ``tol=0``). skdl runs on
 ``KERAS_BACKEND`` (TensorFlow by default, the backend the ``skdl`` command
-picks for searches). Prints a markdown table (wall time,
+picks for searches); ``SKDL_NUM_THREADS=1`` gives TensorFlow the one intra-op
+thread ``skdl tune`` uses for tabular networks (sklearn's rows are unaffected). Prints a markdown table (wall time,
 ratio to sklearn's MLP, best CV accuracy, pruned trials) and writes
 ``benchmarks/results/search.json``.
 
@@ -131,8 +132,12 @@ def run_skdl(X, y, *, pruner_name: str, n_trials: int, epochs: int, cv: int, see
     wall = time.perf_counter() - start
     import keras
 
+    backend = keras.backend.backend()
+    threads = os.environ.get("SKDL_NUM_THREADS")
+    if backend == "tensorflow" and threads:  # e.g. 1, as `skdl tune` sets for tabular networks
+        backend += f", {threads} op thread{'s' if threads != '1' else ''}"
     return _summary(search, wall, {
-        "search": f"skdl.tuning.OptunaSearchCV, skdl.MLPClassifier [{keras.backend.backend()}], "
+        "search": f"skdl.tuning.OptunaSearchCV, skdl.MLPClassifier [{backend}], "
                   f"{PRUNER_LABELS[pruner_name]}"})
 
 
@@ -255,6 +260,7 @@ def _versions() -> dict:
         except metadata.PackageNotFoundError:
             pass
     out["keras_backend"] = os.environ.get("KERAS_BACKEND", "tensorflow")
+    out["SKDL_NUM_THREADS"] = os.environ.get("SKDL_NUM_THREADS")
     return out
 
 

@@ -131,6 +131,15 @@ def keras_backend() -> str:
     return backend_name()
 
 
+def op_threads(backend: str) -> int | None:
+    """TensorFlow's intra-op threads in this process (None: its default, one per core, or JAX)."""
+    if backend != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    return tf.config.threading.get_intra_op_parallelism_threads() or None
+
+
 def versions() -> dict[str, str]:
     """Versions of Python and the packages a run depends on."""
     import platform

@@ -14,6 +14,7 @@ from skdl.cli._common import (
     display_path,
     fmt,
     keras_backend,
+    op_threads,
     versions,
     write_json,
 )
@@ -242,6 +243,7 @@ def base_summary(run: Run, command: str) -> dict:
         "scoring": run.scoring,
         "seed": run.args.seed,
         "backend": run.backend,
+        "op_threads": op_threads(run.backend),
         "versions": versions(),
         "files": {},
     }

@@ -161,7 +161,8 @@ def thread_budget_env(n_workers: int, *, environ=None) -> dict[str, str]:
     n_workers : int
         Processes sharing this machine's cores.
     environ : mapping, default=None
-        The environment to extend (its ``XLA_FLAGS`` are kept); ``os.environ``
+        The environment to extend (its ``XLA_FLAGS`` are kept, and a smaller
+        ``SKDL_NUM_THREADS`` caps the workers' backend threads); ``os.environ``
         when None.
 
     Returns
@@ -172,7 +173,11 @@ def thread_budget_env(n_workers: int, *, environ=None) -> dict[str, str]:
     per = max(1, n_cores() // max(1, n_workers))
     env = {name: str(per) for name in _THREAD_ENV}
     env["TF_NUM_INTEROP_THREADS"] = "1"
-    env["SKDL_NUM_THREADS"] = str(per)
+    # a smaller budget already set for this process (the user's, or the CLI's one
+    # op thread for tabular networks) holds in its workers too
+    given = environ.get("SKDL_NUM_THREADS", "")
+    backend_threads = min(per, int(given)) if given.isdigit() and int(given) > 0 else per
+    env["SKDL_NUM_THREADS"] = env["TF_NUM_INTRAOP_THREADS"] = str(backend_threads)
     xla = environ.get("XLA_FLAGS", "")
     env["XLA_FLAGS"] = f"{xla} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads={per}".strip()
     return env

@@ -469,6 +469,28 @@ def test_tune_sizes_the_search_to_the_data():
     assert "sgd" not in mid[f"{STEP}__optimizer"]
 
 
+def test_tabular_networks_get_one_op_thread_on_tensorflow_unless_the_user_chose(monkeypatch):
+    from types import SimpleNamespace
+
+    from skdl.cli import use_one_op_thread
+
+    for name in ("SKDL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    for command, model in (("tune", "cnn"), ("train", "lenet"), ("report", "mlp")):
+        assert not use_one_op_thread(SimpleNamespace(command=command, model=model))
+        assert "SKDL_NUM_THREADS" not in os.environ
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert not use_one_op_thread(SimpleNamespace(command="tune", model="mlp"))
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    monkeypatch.setenv("TF_NUM_INTRAOP_THREADS", "2")  # the user's choice wins
+    assert not use_one_op_thread(SimpleNamespace(command="tune", model="mlp"))
+    monkeypatch.delenv("TF_NUM_INTRAOP_THREADS")
+    assert use_one_op_thread(SimpleNamespace(command="tune", model=" MLP"))
+    assert os.environ["SKDL_NUM_THREADS"] == "1"
+
+
 def test_jax_compilation_cache_in_the_user_cache_dir(monkeypatch, tmp_path):
     import sys
 

@@ -94,7 +94,11 @@ def test_a_train_run_is_quiet_rounds_its_echo_and_writes_files_as_the_umask_says
     for name in ("model.joblib", "report.html", "report.json", "summary.json"):
         mode = stat.S_IMODE((out / name).stat().st_mode)
         assert mode == 0o644, f"{name}: {oct(mode)}"
-    assert json.loads((out / "summary.json").read_text())["files"]["report_json"] == "report.json"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["files"]["report_json"] == "report.json"
+    if summary["backend"] == "tensorflow" and not any(
+            os.environ.get(v) for v in ("SKDL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")):
+        assert summary["op_threads"] == 1  # a tabular network trains on one intra-op thread
 
 
 def test_warnings_are_one_line_each_once_and_convergence_warnings_are_hidden(capsys):

@@ -19,6 +19,15 @@ def test_thread_budget_env_shares_the_cores_and_sets_skdl_num_threads():
     assert env["XLA_FLAGS"].startswith("--foo ") and f"intra_op_parallelism_threads={per}" in env["XLA_FLAGS"]
 
 
+def test_a_smaller_budget_already_set_holds_in_the_workers():
+    per = max(1, runtime.n_cores() // 2)
+    env = runtime.thread_budget_env(2, environ={"SKDL_NUM_THREADS": "1"})
+    assert env["SKDL_NUM_THREADS"] == env["TF_NUM_INTRAOP_THREADS"] == "1"
+    assert env["OMP_NUM_THREADS"] == str(per)  # BLAS keeps the worker's share
+    env = runtime.thread_budget_env(2, environ={"SKDL_NUM_THREADS": "64"})
+    assert env["SKDL_NUM_THREADS"] == str(per)  # a larger one is capped at the share
+
+
 def test_a_fit_in_a_worker_really_uses_the_thread_budget():
     pytest.importorskip("tensorflow")
     code = (
