@@ -26,7 +26,9 @@ exit status: 0 success, 1 a problem with the data, a file or the run
 (Ctrl-C; a search keeps its finished trials and can be resumed).
 
 Keras backend: KERAS_BACKEND when set, else TensorFlow when installed,
-else JAX. See docs/cli.md.
+else JAX. On TensorFlow, tune and train of a tabular network use one
+intra-op thread (faster for small networks) unless SKDL_NUM_THREADS or
+TF_NUM_INTRAOP_THREADS is set. See docs/cli.md.
 """
 
 
