@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     args.argv = argv
     args.requested_backend = select_backend()
-    args.one_op_thread = use_one_op_thread(args)
+    use_one_op_thread(args)
     use_jax_compilation_cache()
     prog = f"skdl {args.command}"
     module_name, _, func_name = args.handler.partition(":")
