@@ -191,6 +191,20 @@ SHARED_WIDTH_MAX_ROWS = 10_000
 # How a trial's width maps to its graph's (skdl.architectures._shared.Sharing.graph_width):
 # "auto" is the space's largest width on JAX (compiles dominate), the next power of two elsewhere.
 SHARED_WIDTHS = "auto"
+# Up to this many training rows per fold every backend builds the space's largest width: on
+# digits folds (958-1 198 rows) it beat powers of two on TensorFlow too (docs/design.md).
+SHARED_MAX_WIDTH_ROWS = 2_000
+
+
+def shared_width_mode(splits) -> str:
+    """The ``widths`` of :func:`~skdl.architectures.shared_mlp_graphs` for folds of this size.
+
+    ``"max"`` when every fold trains on at most ``SHARED_MAX_WIDTH_ROWS``
+    rows (the epochs are short, so one graph per depth is cheapest on every
+    backend), else ``SHARED_WIDTHS``.
+    """
+    rows = max((len(train) for train, _ in splits), default=0)
+    return "max" if rows <= SHARED_MAX_WIDTH_ROWS else SHARED_WIDTHS
 
 
 def shared_widths(param_distributions: dict, splits) -> int | None:
@@ -272,6 +286,7 @@ class TrialObjective:
         self.prune = prune
         self.monitor_metric = monitor_metric
         self.shared_widths = shared_widths
+        self.width_mode = shared_width_mode(splits)
         self.interrupt_flag: InterruptFlag | None = None
 
     def _claim(self, trial: optuna.trial.Trial) -> None:
@@ -346,7 +361,7 @@ class TrialObjective:
         fit_params = index_fit_params(self.fit_params, _num_samples(self.X), train)
         start = time.perf_counter()
         sharing = (contextlib.nullcontext() if self.shared_widths is False
-                   else shared_mlp_graphs(max_units=self.shared_widths, widths=SHARED_WIDTHS))
+                   else shared_mlp_graphs(max_units=self.shared_widths, widths=self.width_mode))
         with sharing:
             if reporter is None:
                 fit_with_callbacks(est, X_tr, y_tr, fit_params)

@@ -179,8 +179,9 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         Let trials of :class:`~skdl.MLPClassifier`/:class:`~skdl.MLPRegressor`
         share compiled graphs: dropout and L2 become runtime values and, on up
         to ``SHARED_WIDTH_MAX_ROWS`` (10 000) training rows, hidden layers are
-        built at the space's largest width with the trial's units drawn and the
-        others zero, so trials that differ in width, dropout, L2 or learning
+        built wider (at the space's largest width up to 2 000 rows per fold
+        and on JAX, else at the next power of two) with the trial's units
+        drawn and the others zero, so trials that differ in width, dropout, L2 or learning
         rate reuse one trace (:mod:`skdl.architectures._shared`). The networks
         compute what the trial's exact widths compute (dropout masks are drawn
         differently). Configurations it cannot express (batch norm, L1,

@@ -61,6 +61,14 @@ def test_auto_widths_are_the_largest_where_a_new_graph_compiles(backend, width, 
         assert current_sharing().graph_width(256) == 256
 
 
+def test_a_search_on_small_folds_builds_the_largest_width_on_every_backend():
+    from skdl.tuning._objective import SHARED_MAX_WIDTH_ROWS, SHARED_WIDTHS, shared_width_mode
+
+    fold = lambda n: (np.arange(n), np.arange(3))  # noqa: E731
+    assert shared_width_mode([fold(958), fold(SHARED_MAX_WIDTH_ROWS)]) == "max"
+    assert shared_width_mode([fold(958), fold(SHARED_MAX_WIDTH_ROWS + 1)]) == SHARED_WIDTHS == "auto"
+
+
 def test_set_values_draws_the_active_block_and_zeros_the_rest():
     keras.utils.set_random_seed(0)
     model = build_shared_mlp(META, graph_sizes=(16, 8))
