@@ -16,9 +16,9 @@ caches cleared), so it pays for every graph it uses. Every network trains
 exactly 20 epochs (skdl ``patience=None``, sklearn ``tol=0``). skdl runs on
 ``KERAS_BACKEND`` (TensorFlow by default, the backend the ``skdl`` command
 picks for searches); ``SKDL_NUM_THREADS=1`` gives TensorFlow the one intra-op
-thread ``skdl tune`` uses for tabular networks (sklearn's rows are unaffected). Prints a markdown table (wall time,
-ratio to sklearn's MLP, best CV accuracy, pruned trials) and writes
-``benchmarks/results/search.json``.
+thread ``skdl tune`` uses for tabular networks (sklearn's rows are
+unaffected). Prints a markdown table (wall time, ratio to sklearn's MLP, best
+CV accuracy, pruned trials) and writes ``benchmarks/results/search.json``.
 
 Usage::
 

@@ -181,10 +181,10 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         to ``SHARED_WIDTH_MAX_ROWS`` (10 000) training rows, hidden layers are
         built wider (at the space's largest width up to 2 000 rows per fold
         and on JAX, else at the next power of two) with the trial's units
-        drawn and the others zero, so trials that differ in width, dropout, L2 or learning
-        rate reuse one trace (:mod:`skdl.architectures._shared`). The networks
-        compute what the trial's exact widths compute (dropout masks are drawn
-        differently). Configurations it cannot express (batch norm, L1,
+        drawn and the others zero, so trials that differ in width, dropout,
+        L2 or learning rate reuse one trace (:mod:`skdl.architectures._shared`).
+        The networks compute what the trial's exact widths compute (dropout
+        masks are drawn differently). Configurations it cannot express (batch norm, L1,
         activation(0) != 0, other builders) build as usual; the refit always
         builds the exact network. ``False`` builds every trial exactly.
     refit_ensemble : int, default=1
