@@ -12,8 +12,15 @@ the rule under test, behind a StandardScaler, on panel sets (``_panel.py``):
   training part, patience 10, best weights restored; under 30 validation rows
   the estimator falls back to the training loss);
 * ``early_stop_p20``: the same with patience 20 and 300 epochs;
-* ``batch_auto``: scikit-learn's batch rule, ``min(200, n)``, 200 epochs;
-* ``batch64``: batch 64.
+* ``batch_auto``: scikit-learn's batch rule, ``batch_size="auto"``
+  (``min(200, n)``), 200 epochs;
+* ``batch64``: batch 64;
+* ``epochs_auto``: a budget in weight updates, ``epochs="auto"`` (about
+  ``AUTO_UPDATES`` = 5 000 updates on the fold's training rows, 10 to 2 000
+  epochs), batch 32, patience 10; ``updates2k`` and ``updates10k``: the same
+  budget rule with 2 000 and 10 000 updates, to choose the constant;
+* ``auto_both``: ``batch_size="auto"`` and ``epochs="auto"``; ``auto_both_10k``
+  with 10 000 updates.
 
 It prints one table (mean CV score, seconds) and writes
 ``benchmarks/results/training_length.json``. The result decides what the search
@@ -48,6 +55,11 @@ RULES = {
     "early_stop_p20": dict(epochs=300, patience=20, early_stopping=True),
     "batch_auto": dict(epochs=200, patience=10, batch_size="auto"),
     "batch64": dict(epochs=200, patience=10, batch_size=64),
+    "epochs_auto": dict(epochs="auto", patience=10),
+    "updates2k": dict(epochs="auto", patience=10, updates=2000),
+    "updates10k": dict(epochs="auto", patience=10, updates=10000),
+    "auto_both": dict(epochs="auto", patience=10, batch_size="auto"),
+    "auto_both_10k": dict(epochs="auto", patience=10, batch_size="auto", updates=10000),
 }
 DEFAULT_SETS = ("mroz", "womenlf", "prestige", "cps1985", "diabetes_groups", "salaries",
                 "breast_cancer", "diabetes")
@@ -65,8 +77,13 @@ def score(name: str, rule: str) -> tuple[float, float, float]:
     clf = PANEL[name]["task"] == "classification"
     cv = (StratifiedKFold if clf else KFold)(5, shuffle=True, random_state=0)
     params = dict(RULES[rule])
-    if params.get("batch_size") == "auto":
-        params["batch_size"] = min(200, int(len(y) * 0.8))
+    updates = params.pop("updates", None)
+    if updates is not None:  # epochs="auto"'s rule with another budget, on a fold's training rows
+        from skdl.estimators._data import auto_epochs, resolve_batch_size
+
+        rows = int(len(y) * 0.8)
+        params["epochs"] = auto_epochs(rows, resolve_batch_size(params.get("batch_size", 32), rows, owner=""),
+                                       updates)
     est = (skdl.MLPClassifier if clf else skdl.MLPRegressor)(random_state=0, **params)
     t0 = time.perf_counter()
     with warnings.catch_warnings():

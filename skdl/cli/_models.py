@@ -206,7 +206,7 @@ class EpochProgress:
     the bar when pickled (worker processes, saved models).
     """
 
-    def __init__(self, epochs: int, desc: str = "epochs") -> None:
+    def __init__(self, epochs: int | str, desc: str = "epochs") -> None:
         self.epochs = epochs
         self.desc = desc
         self._bar = None
@@ -225,7 +225,8 @@ class EpochProgress:
 
         if self._bar is None or epoch <= self._last:
             self.close()
-            self._bar = tqdm(total=self.epochs, desc=self.desc, unit="epoch", leave=False,
+            total = self.epochs if isinstance(self.epochs, int) else None  # "auto": set by the fit's rows
+            self._bar = tqdm(total=total, desc=self.desc, unit="epoch", leave=False,
                              file=sys.stderr, position=1, dynamic_ncols=True)
         self._last = epoch
         self._bar.update(1)

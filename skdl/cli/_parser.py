@@ -68,6 +68,19 @@ def positive_int(text: str) -> int:
     return value
 
 
+def epochs_arg(text: str) -> int | str:
+    """An int >= 1 or "auto" (argparse type of --epochs)."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1 or 'auto', got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1 or 'auto', got {text!r}")
+    return value
+
+
 def cv_folds(text: str) -> int:
     """An int >= 2 (argparse type for cross-validation folds)."""
     try:
@@ -177,10 +190,11 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--epochs",
-        type=positive_int,
+        type=epochs_arg,
         metavar="N",
-        help="maximum epochs per fit (default: 200, the estimators' own); training "
-        "also stops once the loss stops improving (--patience)",
+        help="maximum epochs per fit, or 'auto' (the default, the MLP estimators' own): at most "
+        "10 000 weight updates on each fit's rows, 10 to 200 epochs (200 up to ~1 600 rows at "
+        "batch 32); training also stops once the loss stops improving (--patience)",
     )
     group.add_argument(
         "--patience",

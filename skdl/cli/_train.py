@@ -22,7 +22,7 @@ from skdl.cli._run import (
 
 __all__ = ["run"]
 
-DEFAULT_EPOCHS = 200  # the estimators' own
+DEFAULT_EPOCHS = "auto"  # the MLP estimators' own
 
 
 def run(args) -> int:

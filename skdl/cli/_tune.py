@@ -29,7 +29,7 @@ from skdl.cli._run import (
     write_report,
 )
 
-DEFAULT_EPOCHS = 200  # the estimators' own: trial 0 is the untuned network
+DEFAULT_EPOCHS = "auto"  # the MLP estimators' own: trial 0 is the untuned network
 FINGERPRINT = "skdl_cli"
 # Median pruning on the first fold's per-epoch score: the first trials always
 # finish, and no trial is judged on its first epochs or on a handful of rows

@@ -28,6 +28,7 @@ from skdl.estimators._data import (
     network_input,
     plain,
     resolve_batch_size,
+    resolve_epochs,
     row_shapes,
     row_signature,
     sample_weights,
@@ -107,8 +108,8 @@ class BaseKerasEstimator(BaseEstimator):
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), HasMethods(["get_config"]), None],
         "loss": [str, callable, list, tuple, dict, None],  # forms checked in the plan
         "metrics": [list, tuple, dict, str, callable, None],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "lr_schedule": [str, callable, HasMethods(["start"]), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
@@ -367,6 +368,9 @@ class BaseKerasEstimator(BaseEstimator):
             train_idx, val_idx = split_validation(owner, n_rows, value("validation_fraction"),
                                                   target.stratify(y_enc), rng)
         batch_size = resolve_batch_size(plan.batch_size, len(train_idx), owner=owner)
+        auto_epochs = isinstance(epochs, str)
+        if epochs:  # 0 is initialize(); "auto" is a budget in updates for these training rows
+            epochs = resolve_epochs(epochs, len(train_idx), batch_size, owner=owner)
         val_batch_size = None if val_idx is None else resolve_batch_size(
             plan.batch_size if plan.validation_batch_size is None else plan.validation_batch_size, len(val_idx),
             owner=owner, name="validation_batch_size")
@@ -382,7 +386,8 @@ class BaseKerasEstimator(BaseEstimator):
         keras = runtime.get_keras()
         user = [*extra_callbacks, *plan.callbacks, *plan.fit_callbacks]
         keep_history = continuing and not restart_history
-        callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, keep_history, keras)
+        callbacks = self._fit_callbacks(plan, user, val_idx is not None, epochs, keep_history, keras,
+                                        auto_epochs=auto_epochs)
         history = {k: list(v) for k, v in getattr(self, "history_", {}).items()} if keep_history else None
         try:
             if not continuing:
@@ -432,8 +437,11 @@ class BaseKerasEstimator(BaseEstimator):
     def _class_weight(self):
         return getattr(self, "class_weight", None)
 
-    def _fit_callbacks(self, plan, user, has_validation, epochs, continuing, keras):
-        """This fit's callbacks, in the order the loop calls them (docs/design.md)."""
+    def _fit_callbacks(self, plan, user, has_validation, epochs, continuing, keras, *, auto_epochs=False):
+        """This fit's callbacks, in the order the loop calls them (docs/design.md).
+
+        ``auto_epochs``: ``epochs`` was resolved from ``"auto"`` (for the warning's advice).
+        """
         owner = type(self).__name__
         value = self._fit_value
         patience, min_delta, early_stopping, checkpoint = (value(k) for k in ("patience", "min_delta",
@@ -456,7 +464,7 @@ class BaseKerasEstimator(BaseEstimator):
         if plan.verbose:
             out.append(cbs.EpochLogger(epochs + getattr(self, "n_iter_", 0) * continuing))
         if patience is not None and epochs > 1 and not continuing:
-            out.append(cbs.ConvergenceCheck(owner, monitor, epochs))
+            out.append(cbs.ConvergenceCheck(owner, monitor, epochs, auto=auto_epochs))
         out.append(cbs.InterruptWarning(owner))
         return out
 

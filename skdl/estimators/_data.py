@@ -25,6 +25,7 @@ __all__ = [
     "network_rows",
     "plain",
     "resolve_batch_size",
+    "resolve_epochs",
     "row_shapes",
     "sample_weights",
     "split_fit_params",
@@ -84,22 +85,59 @@ def split_fit_params(owner: str, fit_params: dict):
     return callbacks, eval_set, routed
 
 
+#: ``batch_size="auto"``: scikit-learn's MLP rule, ``min(200, rows)``.
+AUTO_BATCH_SIZE = 200
+#: ``epochs="auto"`` (the MLP estimators' default): a budget in weight updates.
+#: At most ``AUTO_UPDATES`` updates on the rows the fit trains on, within
+#: ``AUTO_EPOCHS_RANGE`` epochs: up to ~1 600 rows at batch 32 that is 200
+#: epochs (scikit-learn's ``max_iter``), on 50 000 rows 10 instead of 200
+#: (1 563 updates an epoch). The convergence or early-stopping rule still ends
+#: a fit sooner. Chosen by ``benchmarks/bench_training_length.py`` (more
+#: updates on small sets did not score higher) and a 50 000-row fit (10 epochs
+#: scored higher than 200, in 1/26 of the time); docs/design.md.
+AUTO_UPDATES = 10_000
+AUTO_EPOCHS_RANGE = (10, 200)
+
+
 def resolve_batch_size(value, n_rows: int, *, owner: str, name: str = "batch_size") -> int:
     """Rows per batch for ``n_rows`` rows, with scikeras' meanings of None and -1.
 
-    None is Keras' default of 32, -1 is all rows in one batch; never more than
-    ``n_rows`` (at least 1).
+    None is Keras' default of 32, -1 is all rows in one batch, ``"auto"`` is
+    scikit-learn's ``min(200, n_rows)``; never more than ``n_rows`` (at least 1).
     """
-    if value is None:
+    if isinstance(value, str) and value == "auto":
+        value = AUTO_BATCH_SIZE
+    elif value is None:
         value = 32
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool) and value == -1:
         value = n_rows
     elif not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1):
         raise ValueError(
-            f"The '{name}' of {owner} must be a positive int, -1 (all rows in one batch) or None "
-            f"(Keras' default of 32). Got {value!r} instead."
+            f"The '{name}' of {owner} must be a positive int, -1 (all rows in one batch), 'auto' "
+            f"(min(200, rows)) or None (Keras' default of 32). Got {value!r} instead."
         )
     return int(max(1, min(int(value), n_rows)))
+
+
+def auto_epochs(n_rows: int, batch_size: int, updates: int | None = None) -> int:
+    """Epochs of ``epochs="auto"``: about ``updates`` weight updates on ``n_rows`` rows.
+
+    An epoch makes ``ceil(n_rows / batch_size)`` updates; the result lies in
+    ``AUTO_EPOCHS_RANGE``. ``updates`` defaults to ``AUTO_UPDATES``.
+    """
+    updates = AUTO_UPDATES if updates is None else updates
+    per_epoch = max(1, math.ceil(max(1, int(n_rows)) / max(1, int(batch_size))))
+    low, high = AUTO_EPOCHS_RANGE
+    return int(min(high, max(low, math.ceil(updates / per_epoch))))
+
+
+def resolve_epochs(value, n_rows: int, batch_size: int, *, owner: str) -> int:
+    """The epochs of a fit: an int as given, or ``"auto"`` (:func:`auto_epochs`) for its training rows."""
+    if isinstance(value, str) and value == "auto":
+        return auto_epochs(n_rows, batch_size)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError(f"The 'epochs' of {owner} must be an int >= 1 or 'auto'. Got {value!r} instead.")
+    return int(value)
 
 
 def split_last_rows(owner: str, n: int, fraction: float):

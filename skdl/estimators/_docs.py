@@ -45,9 +45,14 @@ def training_params(*, optimizer="adam", optimizer_doc=None, learning_rate="0.00
     return f"""    optimizer : str, keras Optimizer class or instance, default="{optimizer}"
         {optimizer_doc}
     learning_rate : float or keras LearningRateSchedule, default={learning_rate}{lr_doc}
-    batch_size : int, default=32
-    epochs : int, default={epochs}
-        Maximum number of passes over the training data.
+    batch_size : int or "auto", default=32
+        Rows per batch; "auto" is scikit-learn's ``min(200, n_samples)``.
+    epochs : int or "auto", default={epochs}
+        Maximum number of passes over the training data. "auto" is a budget
+        in weight updates: at most 10 000 updates on the rows the fit trains
+        on, and 10 to 200 epochs (up to ~1 600 rows at batch 32 that is 200
+        epochs; 50 000 rows get 10). The stop rule below still ends a fit
+        sooner.
     lr_schedule : str, EpochSchedule, callable or keras LearningRateSchedule, default=None
         Per-epoch learning-rate schedule ("step", "cosine", "cosine_restarts",
         "warmup", "plateau", ...; options routed as ``lr_schedule__…``, see

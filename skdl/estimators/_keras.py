@@ -146,7 +146,8 @@ class _KerasModelMixin:
         "model": [callable, str, None],  # str: a registered architecture name
         "build_fn": [callable, str, None],
         # scikeras: None is Keras' default of 32, -1 all rows in one batch
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), Options(numbers.Integral, {-1}), None],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), Options(numbers.Integral, {-1}),
+                       StrOptions({"auto"}), None],
         "validation_batch_size": [Interval(numbers.Integral, 1, None, closed="left"),
                                   Options(numbers.Integral, {-1}), None],
         "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
@@ -548,10 +549,12 @@ _KERAS_DOC_PARAMS = """
     "        class or instance; options routed as ``optimizer__…``).",
     callback_copy="used as given (as in scikeras: a callback keeps what it records)",
 ).replace(
-    "    batch_size : int, default=32\n",
-    "    batch_size : int or None, default=None\n"
+    "    batch_size : int or \"auto\", default=32\n"
+    "        Rows per batch; \"auto\" is scikit-learn's ``min(200, n_samples)``.\n",
+    "    batch_size : int, \"auto\" or None, default=None\n"
     "        Rows per batch in fit and predict (``fit__batch_size``/``predict__batch_size``\n"
-    "        for one of them): None is Keras' default of 32, -1 all rows in one batch.\n",
+    "        for one of them): None is Keras' default of 32, -1 all rows in one batch,\n"
+    "        \"auto\" scikit-learn's ``min(200, n_samples)``.\n",
 ).replace(
     "two fits give identical predictions on CPU.\n",
     "two fits give identical predictions on CPU.\n"

@@ -126,7 +126,7 @@ _MLP_DOC = """
         and ``model__bias_l2`` for biases).
     batch_norm : bool, default=False
         Batch normalisation before each hidden activation.
-""" + training_params(epochs="200") + """"""
+""" + training_params(epochs='"auto"') + """"""
 
 
 class MLPClassifier(ClassifierMixin, ClassifierTargetMixin, _MLPMixin, BaseKerasEstimator):
@@ -190,7 +190,7 @@ class MLPClassifier(ClassifierMixin, ClassifierTargetMixin, _MLPMixin, BaseKeras
         optimizer="adam",
         learning_rate=0.001,
         batch_size=32,
-        epochs=200,
+        epochs="auto",
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,
@@ -290,7 +290,7 @@ class MLPRegressor(RegressorMixin, RegressorTargetMixin, _MLPMixin, BaseKerasEst
         optimizer="adam",
         learning_rate=0.001,
         batch_size=32,
-        epochs=200,
+        epochs="auto",
         lr_schedule=None,
         early_stopping=False,
         validation_fraction=0.1,

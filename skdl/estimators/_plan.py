@@ -71,7 +71,7 @@ class FitPlan:
     batch_size : int or None
         Rows per training batch as given (``fit__batch_size`` or
         ``fit(batch_size=...)`` over the parameter); None is Keras' 32, -1 all rows.
-    epochs : int or None
+    epochs : int, "auto" or None
         ``fit__epochs`` / ``fit(epochs=...)``; None means the ``epochs`` parameter.
     validation_split : float
         Share of the rows, the last ones as in Keras, held out for validation.
@@ -119,7 +119,7 @@ class FitPlan:
     metrics_options: dict = field(default_factory=dict)
     default_learning_rate: float | None = None
     batch_size: Any = None
-    epochs: int | None = None
+    epochs: int | str | None = None
     validation_split: float = 0.0
     validation_batch_size: Any = None
     verbose: Any = 0
@@ -375,8 +375,9 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     shuffle = fit_options.pop("shuffle", getattr(estimator, "shuffle", True))
     batch_size = fit_options.pop("batch_size", estimator.batch_size)
     epochs = fit_options.pop("epochs", None)
-    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1):
-        raise ValueError(f"The 'epochs' fit option of {name} must be an int >= 1. Got {epochs!r} instead.")
+    if epochs is not None and not (isinstance(epochs, str) and epochs == "auto") and (
+            isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1):
+        raise ValueError(f"The 'epochs' fit option of {name} must be an int >= 1 or 'auto'. Got {epochs!r} instead.")
     validation_split = fit_options.pop("validation_split", getattr(estimator, "validation_split", 0.0))
     validation_batch_size = fit_options.pop("validation_batch_size", getattr(estimator, "validation_batch_size", None))
     verbose = fit_options.pop("verbose", estimator.verbose)

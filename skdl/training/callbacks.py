@@ -292,20 +292,29 @@ class ConvergenceCheck(Callback):
         Named in the message.
     monitor : str
     epochs : int
+    auto : bool, default=False
+        ``epochs`` came from ``epochs="auto"`` (a budget in weight updates),
+        which the message then says.
     """
 
     name = "convergence_check"
 
-    def __init__(self, owner: str, monitor: str, epochs: int):
+    def __init__(self, owner: str, monitor: str, epochs: int, auto: bool = False):
         self.owner = owner
         self.monitor = monitor
         self.epochs = epochs
+        self.auto = auto
 
     def on_train_end(self, run):
         if run.stop_reason is None and not run.interrupted:
+            if self.auto:
+                advice = ("epochs='auto' gave this many for the training rows (at most 10 000 weight "
+                          "updates); set 'epochs' to an int to train longer, or raise 'patience'.")
+            else:
+                advice = "increase 'epochs' or 'patience'."
             run.warnings.append((
                 f"{self.owner}: training ran all {self.epochs} epochs and the monitored "
-                f"{self.monitor!r} was still improving; increase 'epochs' or 'patience'.",
+                f"{self.monitor!r} was still improving; {advice}",
                 ConvergenceWarning,
             ))
 

@@ -54,11 +54,12 @@ def test_validation_split_too_large_for_the_data_is_a_clear_error(data):
 def test_bad_batch_size_names_the_allowed_values(data, where):
     X, y = data
     if where == "param":
-        with pytest.raises(ValueError, match=r"'batch_size' parameter of KerasClassifier.*\{-1\} or None. Got 0"):
+        with pytest.raises(ValueError, match=r"'batch_size' parameter of KerasClassifier.*\{-1\}, a str among \{'auto'\} or None. Got 0"):
             KerasClassifier(build, batch_size=0).fit(X, y)
         return
     clf = KerasClassifier(build, loss="binary_crossentropy", **({"fit__batch_size": 0} if where == "fit__" else {}))
-    match = r"'batch_size' of KerasClassifier must be a positive int, -1 \(all rows in one batch\) or None.*Got 0"
+    match = (r"'batch_size' of KerasClassifier must be a positive int, -1 \(all rows in one batch\), 'auto' "
+             r"\(min\(200, rows\)\) or None.*Got 0")
     with pytest.raises(ValueError, match=match):
         if where == "predict":
             clf.fit(X, y).predict(X, batch_size=0)
@@ -73,7 +74,7 @@ def test_fit_and_predict_keywords_are_checked(data):
         clf.fit(X, y, epoch=2)
     with pytest.raises(TypeError, match="sets the model.fit keyword 'initial_epoch'"):
         clf.fit(X, y, initial_epoch=1)
-    with pytest.raises(ValueError, match="'epochs' fit option of KerasClassifier must be an int >= 1. Got 0"):
+    with pytest.raises(ValueError, match="'epochs' fit option of KerasClassifier must be an int >= 1 or 'auto'. Got 0"):
         clf.fit(X, y, epochs=0)
     clf.fit(X, y)
     with pytest.raises(TypeError, match=r"prediction option\(s\) \['batch_sise'\].*Did you mean 'batch_size'"):

@@ -380,3 +380,64 @@ def test_loss_that_does_not_match_the_output_is_an_error(clf_data):
     # the matching forced losses train
     clf = MLPClassifier(loss="categorical_crossentropy", epochs=1, **SMALL).fit(X, y3)
     assert clf.predict_proba(X).shape == (len(X), 3)
+
+
+# ------------------------------------------------- budgets in updates ("auto")
+@pytest.mark.parametrize("rows, batch, expected", [
+    (150, 32, 200),       # 5 updates an epoch: the 200-epoch ceiling
+    (1600, 32, 200),      # 50 an epoch: exactly 10 000 updates
+    (10_000, 32, 32),     # 313 an epoch
+    (50_000, 32, 10),     # 1 563 an epoch: the 10-epoch floor
+    (50_000, 200, 40),    # batch_size="auto" on 50 000 rows
+])
+def test_auto_epochs_give_at_most_the_budget_of_updates(rows, batch, expected):
+    from skdl.estimators._data import AUTO_EPOCHS_RANGE, AUTO_UPDATES, auto_epochs
+
+    assert (AUTO_UPDATES, AUTO_EPOCHS_RANGE) == (10_000, (10, 200))
+    assert auto_epochs(rows, batch) == expected
+    assert MLPClassifier().epochs == "auto" and MLPRegressor().epochs == "auto"
+
+
+@pytest.mark.parametrize("batch_size, expected", [(16, 10), ("auto", 30)])
+def test_epochs_auto_trains_for_the_budget_on_the_fits_own_rows(monkeypatch, clf_data, batch_size, expected):
+    import skdl.estimators._data as data_module
+
+    monkeypatch.setattr(data_module, "AUTO_UPDATES", 30)
+    X, y = clf_data  # 64 rows: batch 16 makes 4 updates an epoch (8 epochs, raised to 10); "auto" is one batch
+    clf = MLPClassifier(**{**SMALL, "batch_size": batch_size}, epochs="auto", patience=None).fit(X, y)
+    assert clf.n_iter_ == expected
+    assert clf.epochs == "auto"  # the parameter keeps what the user gave
+    # the fit option is resolved the same way
+    assert MLPClassifier(**SMALL, patience=None).fit(X, y, epochs="auto").n_iter_ == 10
+
+
+def test_batch_size_auto_is_sklearns_rule_and_works_for_predict(clf_data):
+    from skdl.estimators._data import resolve_batch_size
+
+    assert resolve_batch_size("auto", 64, owner="X") == 64
+    assert resolve_batch_size("auto", 5000, owner="X") == 200
+    X, y = clf_data
+    clf = MLPClassifier(**{**SMALL, "batch_size": "auto"}, epochs=2).fit(X, y)
+    assert clf.predict_proba(X).shape == (64, 2)
+
+
+@pytest.mark.parametrize("param, value", [("epochs", "aut"), ("batch_size", "Auto"), ("epochs", 0)])
+def test_bad_epochs_or_batch_size_name_the_allowed_values(clf_data, param, value):
+    X, y = clf_data
+    with pytest.raises(ValueError, match=rf"'{param}' parameter of MLPClassifier must be an int in the range "
+                                         rf"\[1, inf\) or a str among {{'auto'}}. Got {value!r}"):
+        MLPClassifier(**{**SMALL, param: value}).fit(X, y)
+    with pytest.raises(ValueError, match=r"'epochs' fit option of MLPClassifier must be an int >= 1 or 'auto'"):
+        MLPClassifier(**SMALL).fit(X, y, epochs="many")
+
+
+def test_a_fit_that_uses_its_whole_auto_budget_says_how_to_train_longer(monkeypatch, clf_data):
+    import skdl.estimators._data as data_module
+
+    monkeypatch.setattr(data_module, "AUTO_UPDATES", 30)
+    X, y = clf_data
+    with pytest.warns(ConvergenceWarning, match=r"ran all 10 epochs.*epochs='auto' gave this many.*set 'epochs' "
+                                                r"to an int"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ConvergenceWarning)  # the module's autouse fixture ignores them
+            MLPClassifier(**SMALL, patience=50).fit(X, y)
