@@ -370,7 +370,7 @@ class BaseKerasEstimator(BaseEstimator):
         batch_size = resolve_batch_size(plan.batch_size, len(train_idx), owner=owner)
         auto_epochs = isinstance(epochs, str)
         if epochs:  # 0 is initialize(); "auto" is a budget in updates for these training rows
-            epochs = resolve_epochs(epochs, len(train_idx), batch_size, owner=owner)
+            epochs = resolve_epochs(epochs, len(train_idx), batch_size)
         val_batch_size = None if val_idx is None else resolve_batch_size(
             plan.batch_size if plan.validation_batch_size is None else plan.validation_batch_size, len(val_idx),
             owner=owner, name="validation_batch_size")

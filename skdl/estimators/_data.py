@@ -131,13 +131,9 @@ def auto_epochs(n_rows: int, batch_size: int, updates: int | None = None) -> int
     return int(min(high, max(low, math.ceil(updates / per_epoch))))
 
 
-def resolve_epochs(value, n_rows: int, batch_size: int, *, owner: str) -> int:
-    """The epochs of a fit: an int as given, or ``"auto"`` (:func:`auto_epochs`) for its training rows."""
-    if isinstance(value, str) and value == "auto":
-        return auto_epochs(n_rows, batch_size)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(f"The 'epochs' of {owner} must be an int >= 1 or 'auto'. Got {value!r} instead.")
-    return int(value)
+def resolve_epochs(value, n_rows: int, batch_size: int) -> int:
+    """The epochs of a fit (validated by the parameter constraints or the plan): ``"auto"`` resolved for its rows."""
+    return auto_epochs(n_rows, batch_size) if value == "auto" else int(value)
 
 
 def split_last_rows(owner: str, n: int, fraction: float):

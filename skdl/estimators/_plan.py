@@ -375,7 +375,7 @@ def make_plan(estimator, *, loss, default_metrics, fit_params) -> FitPlan:
     shuffle = fit_options.pop("shuffle", getattr(estimator, "shuffle", True))
     batch_size = fit_options.pop("batch_size", estimator.batch_size)
     epochs = fit_options.pop("epochs", None)
-    if epochs is not None and not (isinstance(epochs, str) and epochs == "auto") and (
+    if epochs is not None and epochs != "auto" and (
             isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1):
         raise ValueError(f"The 'epochs' fit option of {name} must be an int >= 1 or 'auto'. Got {epochs!r} instead.")
     validation_split = fit_options.pop("validation_split", getattr(estimator, "validation_split", 0.0))
