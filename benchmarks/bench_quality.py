@@ -228,8 +228,15 @@ def write_csv(name: str, directory: str) -> str:
     return path
 
 
-def cli_worker(name: str, seed: int, extra_flags=(), timeout=7200):
-    """``skdl tune`` with default flags on one seed, and the two untuned MLPs on its split."""
+def cli_worker(name: str, seed: int, extra_flags=(), timeout=7200, margins=None):
+    """``skdl tune`` with default flags on one seed, and the two untuned MLPs on its split.
+
+    With ``margins`` (``--defaults-margin`` values) the search runs once with the
+    first and each further margin re-invokes ``skdl tune`` on the same study:
+    it has all its trials, so only the choice and the refit differ (the refit's
+    seed is the estimator's, the same in every invocation). ``tune`` is then
+    the score at the CLI's default margin when it is among them.
+    """
     import types
 
     from sklearn.base import clone
@@ -244,14 +251,33 @@ def cli_worker(name: str, seed: int, extra_flags=(), timeout=7200):
         out_dir = os.path.join(tmp, f"tune_seed{seed}")
         cmd = [sys.executable, "-m", "skdl", "tune", "--csv", csv, "--target", "target",
                "--seed", str(seed), "--out", out_dir, "--quiet", *extra_flags]
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        tune_s = time.perf_counter() - t0
-        if proc.returncode != 0:
-            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-            raise RuntimeError(f"skdl tune exited with {proc.returncode}:\n{tail}")
-        with open(os.path.join(out_dir, "summary.json")) as fh:
-            summary = json.load(fh)
+        def tune(flags):
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd + list(flags), capture_output=True, text=True, timeout=timeout)
+            seconds = time.perf_counter() - t0
+            if proc.returncode != 0:
+                tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+                raise RuntimeError(f"skdl tune exited with {proc.returncode}:\n{tail}")
+            with open(os.path.join(out_dir, "summary.json")) as fh:
+                return json.load(fh), seconds
+
+        by_margin = {}
+        if margins:
+            from skdl.cli._parser import DEFAULTS_MARGIN_DEFAULT
+
+            for i, margin in enumerate(margins):
+                result, seconds = tune(["--defaults-margin", str(margin)])
+                if i == 0:
+                    summary, tune_s = result, seconds
+                by_margin[str(margin)] = {
+                    "test": result["test_scores"], "best_trial": result.get("best_trial"),
+                    "defaults_kept": result.get("defaults_kept"),
+                    "cv_score": result.get("cv_score"), "seconds": seconds,
+                }
+                if float(margin) == DEFAULTS_MARGIN_DEFAULT:
+                    summary = result
+        else:
+            summary, tune_s = tune([])
 
         # The CLI's own loading, split and preprocessing, for the references
         args = types.SimpleNamespace(csv=csv, target="target", sep=None, drop=None, task=None,
@@ -273,7 +299,10 @@ def cli_worker(name: str, seed: int, extra_flags=(), timeout=7200):
             refs[model] = float(get_scorer(scoring)(pipe, X_test, y_test))
             refs[model + "_s"] = time.perf_counter() - t0
         search = summary.get("search", {})
+        for entry in by_margin.values():
+            entry["tune"] = float(entry.pop("test")[scoring])
         return {
+            "by_margin": by_margin,
             "seed": seed, "scoring": scoring, "tune": float(summary["test_scores"][scoring]),
             "cv_score": summary.get("cv_score"), "best_params": summary.get("best_params"),
             "best_trial": summary.get("best_trial"),
@@ -283,7 +312,8 @@ def cli_worker(name: str, seed: int, extra_flags=(), timeout=7200):
             "skdl": refs["skdl"], "sklearn_mlp": refs["sklearn_mlp"],
             "skdl_s": refs["skdl_s"], "sklearn_mlp_s": refs["sklearn_mlp_s"],
             "command": "skdl tune --csv <set>.csv --target target --seed "
-                       f"{seed} --out DIR --quiet" + (" " + " ".join(extra_flags) if extra_flags else ""),
+                       f"{seed} --out DIR --quiet" + (" " + " ".join(extra_flags) if extra_flags else "")
+                       + (f" --defaults-margin M for M in {list(margins)}" if margins else ""),
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -377,6 +407,16 @@ def set_summary(entry: dict, n_folds: int, seeds) -> dict:
             c[key] = _mean([r[key] for r in runs])
             c[key + "_std"] = _std([r[key] for r in runs])
         c["pass"] = c["tune"] >= max(c["skdl"], c["sklearn_mlp"])
+        margins = sorted({m for r in runs for m in r.get("by_margin", {})}, key=float)
+        if margins:
+            c["by_margin"] = {}
+            for m in margins:
+                scores = [r["by_margin"][m]["tune"] for r in runs if m in r.get("by_margin", {})]
+                kept = [bool(r["by_margin"][m]["defaults_kept"]) for r in runs
+                        if m in r.get("by_margin", {})]
+                mean = _mean(scores)
+                c["by_margin"][m] = {"tune": mean, "n": len(scores), "kept": sum(kept),
+                                     "pass": mean >= max(c["skdl"], c["sklearn_mlp"])}
         s["cli"] = c
     return s
 
@@ -450,6 +490,32 @@ def tables(doc: dict) -> str:
             ["set", "untuned skdl (CV)", "sklearn MLP (CV)", "best other (CV)",
              "nested: tuned vs untuned skdl [folds]", "nested ≥ untuned",
              "skdl tune vs untuned skdl / sklearn MLP, test [seeds]", "tune ≥ both MLPs"], rows))
+    # 3. skdl tune at each --defaults-margin (runs with --margins)
+    margins = sorted({m for e in sets.values() for m in
+                      set_summary(e, n_folds, seeds).get("cli", {}).get("by_margin", {})}, key=float)
+    if margins:
+        rows, passes, gaps = [], {m: 0 for m in margins}, {m: [] for m in margins}
+        for name, entry in sets.items():
+            c = set_summary(entry, n_folds, seeds).get("cli")
+            if not c or "by_margin" not in c:
+                continue
+            ref = max(c["skdl"], c["sklearn_mlp"])
+            row = [name, f3(ref)]
+            for m in margins:
+                bm = c["by_margin"].get(m)
+                if bm is None:
+                    row.append("-")
+                    continue
+                passes[m] += bool(bm["pass"])
+                gaps[m].append(bm["tune"] - ref)
+                row.append(f"{f3(bm['tune'])} ({bm['kept']}/{bm['n']} kept) {verdict(bm['pass'])}")
+            rows.append(row)
+        rows.append(["sets passing", ""] + [f"{passes[m]}/{len(gaps[m])}" for m in margins])
+        rows.append(["mean (tune − better MLP)", ""] + [f"{_mean(gaps[m]):+.4f}" for m in margins])
+        out.append("\nskdl tune test score at each --defaults-margin (the same study, refit only; "
+                   "(k/n kept): seeds where trial 0, the defaults, was kept)\n")
+        out.append(markdown_table(["set", "better of untuned skdl / sklearn MLP"]
+                                  + [f"margin {m}" for m in margins], rows))
     if ranked:
         mr = {m: _mean([r[m] for r in ranked.values()]) for m in ("skdl", "sklearn_mlp")}
         ok = mr["skdl"] <= mr["sklearn_mlp"]
@@ -479,6 +545,9 @@ def parse_args(argv=None):
     p.add_argument("--folds", default=None,
                    help="outer folds of the nested CV to run, e.g. 0,1 (default all 5)")
     p.add_argument("--seeds", default=None, help="seeds of skdl tune (default 0,1,2)")
+    p.add_argument("--margins", default=None,
+                   help="cli part: comma-separated --defaults-margin values, e.g. 0,0.5,1,2; the "
+                        "search runs once with the first, the others refit the same study")
     p.add_argument("--quick", action="store_true",
                    help="smoke test: 2 sets, 1 repeat, 2 outer folds of 2 trials, 1 CLI seed of 2 "
                         "trials, few epochs; writes results/quality_quick.json")
@@ -505,6 +574,7 @@ def parse_args(argv=None):
     args.repeats = args.repeats or (1 if args.quick else 3)
     n_outer = 2 if args.quick else N_SPLITS
     args.folds_list = ([int(f) for f in args.folds.split(",")] if args.folds else list(range(n_outer)))
+    args.margins_list = ([float(m) for m in args.margins.split(",")] if args.margins else None)
     args.seeds_list = ([int(s) for s in args.seeds.split(",")] if args.seeds
                        else ([0] if args.quick else list(SEEDS)))
     if args.out is None:
@@ -600,7 +670,7 @@ def main(argv=None) -> int:
                 for seed in args.seeds_list:
                     if not have(name, part, seed):
                         run(part, {"name": name, "seed": seed, "extra_flags": extra,
-                                   "timeout": args.timeout},
+                                   "timeout": args.timeout, "margins": args.margins_list},
                             f"{name}: skdl tune seed {seed}", name, seed)
 
     def finish(doc):

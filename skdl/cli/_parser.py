@@ -19,6 +19,9 @@ ENSEMBLE_DEFAULT = 1
 # `skdl tune --refit-length`: how long the refit of an early-stopping trial trains
 # (same section of docs/tuning.md).
 REFIT_LENGTH_DEFAULT = "folds"
+# `skdl tune --defaults-margin`: standard errors by which the best trial must beat
+# the defaults' trial 0 to replace it (docs/tuning.md, "Keeping the defaults").
+DEFAULTS_MARGIN_DEFAULT = 1.0
 
 EPILOG = """\
 exit status: 0 success, 1 a problem with the data, a file or the run
@@ -97,6 +100,17 @@ def positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """A float >= 0 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
     return value
 
 
@@ -312,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how long the refit of an early-stopping trial trains: 'own' stops "
                         "on its own validation split, 'folds' trains on all rows for the "
                         "median best epoch of the trial's folds")
+    search.add_argument("--defaults-margin", type=non_negative_float, default=DEFAULTS_MARGIN_DEFAULT,
+                        metavar="SE", help="keep trial 0 (the defaults) unless the best trial's mean "
+                        "CV score beats it by more than SE standard errors (0: refit the best)")
     search.add_argument("--storage", metavar="URL",
                         help="Optuna storage: a database URL (sqlite:///x.db, postgresql://...) or a "
                         ".db/.log file (default: DIR/study.db)")

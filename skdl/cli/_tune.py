@@ -144,7 +144,7 @@ def run(args) -> int:
 
     from skdl.exceptions import TrainingInterruptedWarning
     from skdl.tuning import OptunaSearchCV, TrialEnsemble, trial_counts
-    from skdl.tuning._results import top_indices
+    from skdl.tuning._results import best_index, refit_indices
 
     # Optuna announces every study it creates or loads; the CLI says it once, its way.
     optuna.logging.set_verbosity(optuna.logging.INFO if args.verbose >= 2 else optuna.logging.WARNING)
@@ -195,7 +195,7 @@ def run(args) -> int:
     search = OptunaSearchCV(
         run_.pipeline, space, n_trials=args.trials, timeout=args.timeout, cv=splitter,
         scoring=run_.scoring, refit=False, pruner=pruner, refit_ensemble=args.ensemble,
-        refit_length=args.refit_length,
+        refit_length=args.refit_length, defaults_margin=args.defaults_margin,
         storage=storage_url, study_name=args.study, load_if_exists=True,
         n_jobs=args.workers, random_state=args.seed + n_all, verbose=verbose,
         error_score=np.nan, heartbeat_interval=heartbeat,
@@ -238,8 +238,17 @@ def run(args) -> int:
     best_params = search.best_params_
     best_trial = search.best_trial_
     refit_trials = [int(search.cv_results_["trial_number"][i])
-                    for i in top_indices(search.cv_results_, search.refit_metric_, args.ensemble)]
-    which = (f"the best trial ({best_trial.number})" if len(refit_trials) == 1 else
+                    for i in refit_indices(search.cv_results_, search.refit_metric_, args.ensemble,
+                                          search.best_index_)]
+    top = best_index(search.cv_results_, search.refit_metric_)
+    kept = len(refit_trials) == 1 and top != search.best_index_  # defaults_margin kept trial 0
+    kept_note = ""
+    if kept:
+        gap = (search.cv_results_[f"mean_test_{search.refit_metric_}"][top] - search.best_score_)
+        kept_note = (f"trial {int(search.cv_results_['trial_number'][top])} scored {fmt(gap)} "
+                     f"higher, within {args.defaults_margin:g} standard errors")
+    which = (f"trial {best_trial.number}, the defaults ({kept_note})," if kept else
+             f"the best trial ({best_trial.number})" if len(refit_trials) == 1 else
              f"the {len(refit_trials)} best trials ({', '.join(map(str, refit_trials))}), "
              "to average their predictions,")
     print(f"Refitting {which} on {len(run_.y_train)} training rows...", flush=True)
@@ -262,6 +271,8 @@ def run(args) -> int:
         status="finished",
         best_params=strip_prefix(best_params),
         best_trial=int(best_trial.number),
+        defaults_kept=kept,
+        top_trial=int(search.cv_results_["trial_number"][top]),
         cv_score=float(search.best_score_),
         cv_score_std=cv_std,
         test_scores=scores,
@@ -279,10 +290,12 @@ def run(args) -> int:
         ("trials", f"{counts['counted']} in study {args.study!r} ({counts['complete']} complete, "
                    f"{counts['pruned']} pruned, {counts['failed']} failed); this run "
                    f"{_duration(search_seconds)}"),
-        (f"best CV {run_.scoring}", f"{fmt(search.best_score_)} ± {fmt(cv_std, 2)} "
-                                    f"(trial {best_trial.number}, {args.cv} folds)"),
-        ("best params", _short_params(best_params)),
+        (f"{'chosen' if kept else 'best'} CV {run_.scoring}",
+         f"{fmt(search.best_score_)} ± {fmt(cv_std, 2)} (trial {best_trial.number}, {args.cv} folds)"),
+        ("params" if kept else "best params", _short_params(best_params)),
     ]
+    if kept:
+        rows.insert(-1, ("defaults kept", kept_note + " (--defaults-margin)"))
     if len(refit_trials) > 1:
         rows.append(("refit", f"mean of the {len(refit_trials)} best trials: "
                               + ", ".join(map(str, refit_trials))))

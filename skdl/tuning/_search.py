@@ -35,6 +35,8 @@ from skdl.exceptions import TrainingInterruptedWarning
 from skdl.tuning._delegation import BestEstimatorMixin
 from skdl.tuning._ensemble import TrialEnsemble
 from skdl.tuning._objective import (
+    DEFAULTS,
+    DEFAULTS_OUTSIDE,
     FOLD_BEST_EPOCH,
     TrialObjective,
     enqueue_defaults,
@@ -45,7 +47,7 @@ from skdl.tuning._objective import (
 )
 from skdl.tuning._parallel import InterruptFlag, n_cores, optimize_loop, run_workers
 from skdl.tuning._progress import SearchProgress
-from skdl.tuning._results import best_index, format_results, top_indices
+from skdl.tuning._results import format_results, refit_indices, select_index
 from skdl.tuning._spaces import validate_space
 from skdl.tuning._storage import (
     FAIL_REASON,
@@ -209,6 +211,18 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         stops on it again and keeps that validation curve. Trials without
         early stopping, or estimators without ``early_stopping``/``epochs``
         parameters, refit as they are either way.
+    defaults_margin : float, default=1.0
+        Keep trial 0, the estimator's own configuration, unless the best
+        trial's mean CV score beats it by more than ``defaults_margin``
+        standard errors (of the best trial's mean over its folds), as in the
+        one-standard-error rule. The highest of 20 noisy CV means is partly
+        luck; on the quality panel the plain winner often scored below the
+        defaults on new data (docs/tuning.md has the measurements). ``0``
+        refits the highest score, as ``GridSearchCV`` does. Applies when the
+        defaults were enqueued in full (not for grid samplers, or when some of
+        their values lie outside the space) and to single refits: with
+        ``refit_ensemble > 1`` the ``k`` highest scores are refit and
+        ``best_index_`` is the highest.
 
     Attributes
     ----------
@@ -218,11 +232,13 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         ``mean_test_<m>``, ``std_test_<m>``, ``rank_test_<m>``, ...), plus
         ``trial_number`` and ``state``. Pruned trials have NaN scores.
     best_index_ : int
-        Index of the best trial in ``cv_results_``.
+        Index in ``cv_results_`` of the trial the search chose: the highest
+        mean score, or the defaults' trial when ``defaults_margin`` kept it.
     best_params_ : dict
         Parameters of the best trial, as given to the estimator.
     best_score_ : float
-        Mean cross-validated score of the best trial (of the ``refit`` metric).
+        Mean cross-validated score of the chosen trial (of the ``refit``
+        metric), ``cv_results_["mean_test_<metric>"][best_index_]``.
     best_estimator_ : estimator
         The estimator refit on all data with ``best_params_`` (if ``refit``), or
         with ``refit_ensemble > 1`` the :class:`TrialEnsemble` of the best trials.
@@ -298,6 +314,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         "share_graphs": ["boolean"],
         "refit_ensemble": [Interval(Integral, 1, None, closed="left")],
         "refit_length": [StrOptions({"own", "folds"})],
+        "defaults_margin": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -325,6 +342,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         share_graphs=True,
         refit_ensemble=1,
         refit_length="folds",
+        defaults_margin=1.0,
     ):
         self.estimator = estimator
         self.param_distributions = param_distributions
@@ -348,6 +366,7 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
         self.share_graphs = share_graphs
         self.refit_ensemble = refit_ensemble
         self.refit_length = refit_length
+        self.defaults_margin = defaults_margin
 
     # -- tags -----------------------------------------------------------------
 
@@ -583,7 +602,8 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             )
 
     def _refit(self, X, y, fit_params: dict, callbacks) -> None:
-        indices = top_indices(self.cv_results_, self.refit_metric_, self.refit_ensemble)
+        indices = refit_indices(self.cv_results_, self.refit_metric_, self.refit_ensemble,
+                                self.best_index_)
         trials = {t.number: t for t in self.study_.get_trials(deepcopy=False)}
         params = [self._refit_params(i, trials) for i in indices]
         members = []
@@ -697,7 +717,11 @@ class OptunaSearchCV(BestEstimatorMixin, MetaEstimatorMixin, BaseEstimator):
             trials, self.param_distributions, metrics, self.n_splits_,
             self.return_train_score, self.error_score,
         )
-        self.best_index_ = best_index(self.cv_results_, refit_metric)
+        defaults = next((i for i, t in enumerate(trials) if t.user_attrs.get(DEFAULTS)
+                         and not t.user_attrs.get(DEFAULTS_OUTSIDE)), None)
+        # an ensemble averages the k best trials' noise away itself: its first member is the best
+        margin = self.defaults_margin if self.refit_ensemble == 1 else 0.0
+        self.best_index_ = select_index(self.cv_results_, refit_metric, defaults, margin)
         self.best_score_ = float(self.cv_results_[f"mean_test_{refit_metric}"][self.best_index_])
         self.best_params_ = self.cv_results_["params"][self.best_index_]
         number = int(self.cv_results_["trial_number"][self.best_index_])

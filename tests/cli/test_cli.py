@@ -155,10 +155,32 @@ def test_tune_again_resumes_the_study(iris_run, capfd):
     out = capfd.readouterr()
     assert status == 0, out.err
     assert "Resuming study 'skdl'" in out.out and "2 trials done" in out.out
-    assert "best CV accuracy" in out.out and "test accuracy" in out.out
+    assert "CV accuracy" in out.out and "test accuracy" in out.out
     trials = pd.read_csv(iris_run / "trials.csv")
     assert len(trials) == 3 and (trials["state"] == "COMPLETE").sum() >= 1
     assert json.loads((iris_run / "summary.json").read_text())["search"]["counts"]["counted"] == 3
+
+
+def test_tune_keeps_the_defaults_unless_the_best_trial_beats_them_by_the_margin(iris_run, capfd):
+    """A study with all its trials only refits, so each margin is a cheap re-run of the choice."""
+    trials = pd.read_csv(iris_run / "trials.csv")
+    done = trials[trials["state"] == "COMPLETE"].sort_values(["cv_score", "number"],
+                                                             ascending=[False, True])
+    top = int(done["number"].iloc[0])
+    folds = np.asarray(json.loads(done["cv_fold_score"].iloc[0]), dtype=float)
+    se = folds.std(ddof=1) / np.sqrt(len(folds))
+    gap = float(done["cv_score"].iloc[0] - trials.set_index("number").loc[0, "cv_score"])
+    for margin in ("0", "1000"):
+        status = main(["tune", "--dataset", "iris", "--trials", str(len(trials)), *TINY,
+                       "--defaults-margin", margin, "--out", str(iris_run)])
+        out = capfd.readouterr().out
+        assert status == 0 and "no new trials" in out
+        summary = json.loads((iris_run / "summary.json").read_text())
+        kept = bool(top != 0 and gap <= float(margin) * se)
+        assert summary["top_trial"] == top and summary["defaults_kept"] is kept
+        assert summary["best_trial"] == (0 if kept else top)
+        assert ("defaults kept" in out and "Refitting trial 0, the defaults" in out) is kept
+    assert margin == "1000" and (kept or top == 0 or se == 0)  # the large margin kept trial 0
 
 
 def test_tune_refuses_to_resume_with_other_settings(iris_run, capfd):
@@ -324,6 +346,8 @@ def bad_files(workdir):
          "has only one class ('same' in all 20 rows)"),
         ("bad trials", ["tune", "--dataset", "iris", "--trials", "0"], 2,
          "argument --trials: expected a whole number >= 1, got '0'"),
+        ("bad defaults margin", ["tune", "--dataset", "iris", "--defaults-margin", "-1"], 2,
+         "argument --defaults-margin: expected a finite number >= 0, got '-1'"),
         ("bad test size", ["train", "--dataset", "iris", "--test-size", "1.5"], 2,
          "argument --test-size: expected a fraction strictly between 0 and 1"),
         ("bad task", ["tune", "--dataset", "iris", "--task", "clustering"], 2, "argument --task: invalid choice"),

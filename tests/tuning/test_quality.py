@@ -159,3 +159,71 @@ def test_the_default_space_holds_the_mlp_estimators_own_defaults():
         values = {k: v for k, v in est.get_params().items() if k in space}
         _, outside = encode_params(values, space)
         assert outside == {}  # so trial 0 is exactly the configuration the user started from
+
+
+# --------------------------------------------------- keeping the defaults (defaults_margin)
+def _results(means, best_folds, best, state=None):
+    """A cv_results_-shaped dict whose row ``best`` has the folds ``best_folds``."""
+    n = len(means)
+    res = {"mean_test_score": np.array(means, dtype=float),
+           "state": np.array(state or ["COMPLETE"] * n),
+           "rank_test_score": np.zeros(n, dtype=int)}
+    for k, fold in enumerate(best_folds):
+        col = np.array(means, dtype=float)
+        col[best] = fold
+        res[f"split{k}_test_score"] = col
+    return res
+
+
+def test_select_index_keeps_the_defaults_within_margin_standard_errors():
+    from skdl.tuning._results import select_index
+
+    # trial 1 beats trial 0 by 0.03; its folds 0.80/0.83/0.86 give SE = 0.03 / sqrt(3) = 0.0173
+    res = _results([0.80, 0.83, 0.70], [0.80, 0.83, 0.86], best=1)
+    assert select_index(res, "score", defaults=0, margin=0.0) == 1  # 0: the highest, as GridSearchCV
+    assert select_index(res, "score", defaults=0, margin=1.0) == 1  # 0.03 > 1 SE
+    assert select_index(res, "score", defaults=0, margin=1.7) == 1  # 0.03 > 1.7 * 0.01732 = 0.0294
+    assert select_index(res, "score", defaults=0, margin=1.75) == 0  # 0.03 <= 0.0303
+    assert select_index(res, "score", defaults=0, margin=2.0) == 0
+    assert select_index(res, "score", defaults=None, margin=2.0) == 1  # no defaults trial
+    assert select_index(res, "score", defaults=2, margin=2.0) == 1  # another trial is not kept
+    # a failed or pruned defaults row is never kept
+    failed = _results([0.80, 0.83, 0.70], [0.80, 0.83, 0.86], best=1,
+                      state=["FAIL", "COMPLETE", "COMPLETE"])
+    assert select_index(failed, "score", defaults=0, margin=5.0) == 1
+    pruned = _results([np.nan, 0.83, 0.70], [0.80, 0.83, 0.86], best=1)
+    assert select_index(pruned, "score", defaults=0, margin=5.0) == 1
+    # identical folds: SE 0, so only a tie keeps the defaults
+    flat = _results([0.82, 0.83], [0.83, 0.83, 0.83], best=1)
+    assert select_index(flat, "score", defaults=0, margin=100.0) == 1
+
+
+def test_search_refits_the_defaults_unless_the_best_beats_them_clearly(tiny_classification):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = tiny_classification
+    est = EpochSGDClassifier(epochs=3, alpha=3e-4, noise=0.5)  # poor defaults: half the labels random
+    space = {"noise": [0.0, 0.5], "alpha": FloatDistribution(1e-5, 1e-2, log=True)}
+
+    def search(**kw):
+        return OptunaSearchCV(est, space, n_trials=5, cv=3, random_state=0, **kw).fit(X, y)
+
+    plain, keep = search(defaults_margin=0), search(defaults_margin=1e6)
+    means = plain.cv_results_["mean_test_score"]
+    top = int(np.argmax(means))
+    assert top != 0 and means[top] > means[0]  # the search found better than the defaults
+    assert np.allclose(means, keep.cv_results_["mean_test_score"])  # the same trials
+    assert plain.best_index_ == top and plain.best_score_ == means[top]
+    # a huge margin keeps trial 0 and refits exactly the estimator's configuration
+    assert keep.best_index_ == 0 and keep.best_trial_.number == 0
+    assert keep.best_score_ == pytest.approx(means[0])
+    assert keep.best_params_ == {"noise": 0.5, "alpha": 3e-4}
+    assert keep.best_estimator_.noise == 0.5 and keep.best_estimator_.alpha == 3e-4
+    # the default margin (1 SE) lets a clear winner through
+    assert search().best_index_ == top
+    # an ensemble refits the k highest scores whatever the margin
+    ens = search(defaults_margin=1e6, refit_ensemble=2)
+    assert ens.best_index_ == top and ens.ensemble_indices_[0] == top
+    with pytest.raises(InvalidParameterError, match=r"'defaults_margin' parameter of "
+                       r"OptunaSearchCV must be a float in the range \[0.0, inf\). Got -1 instead"):
+        search(defaults_margin=-1)
