@@ -246,7 +246,8 @@ def run(args) -> int:
     if kept:
         gap = (search.cv_results_[f"mean_test_{search.refit_metric_}"][top] - search.best_score_)
         kept_note = (f"trial {int(search.cv_results_['trial_number'][top])} scored {fmt(gap)} "
-                     f"higher, within {args.defaults_margin:g} standard errors")
+                     f"higher, within {args.defaults_margin:g} standard "
+                     f"error{'' if args.defaults_margin == 1 else 's'}")
     which = (f"trial {best_trial.number}, the defaults ({kept_note})," if kept else
              f"the best trial ({best_trial.number})" if len(refit_trials) == 1 else
              f"the {len(refit_trials)} best trials ({', '.join(map(str, refit_trials))}), "
