@@ -264,7 +264,7 @@ def run(args) -> int:
     scores = test_scores(best, run_)
     files["model"] = save_model(best, out)
     files["report"] = write_report(
-        best, run_, search=search.study_, cv_results=search.cv_results_,
+        best, run_, search=search.study_, cv_results=search,  # its best_index_: the refitted trial
         title=f"skdl tune: {run_.data.name}, {type(final).__name__}",
     )
     cv_std = float(search.cv_results_["std_test_score"][search.best_index_])

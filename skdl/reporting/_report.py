@@ -469,7 +469,9 @@ def make_report(
         if len(folds):
             caption = "Scores of each fold"
             if is_search:
-                caption += f" of the best candidate (candidate {folds.attrs.get('candidate')})"
+                candidate, rank = folds.attrs.get("candidate"), folds.attrs.get("rank")
+                caption += (f" of the best candidate (candidate {candidate})" if rank == 1 else
+                            f" of the refitted candidate (candidate {candidate}, rank {rank})")
             report._table(sec, "cv_folds", caption, folds)
 
     # Search

@@ -444,7 +444,10 @@ def cv_fold_scores(results: Any) -> pd.DataFrame:
     results : dict or object with ``cv_results_``
         :func:`sklearn.model_selection.cross_validate` output, or a search's
         ``cv_results_`` (or the search): then the folds of the best-ranked
-        candidate (``split<i>_test_<score>`` and ``split<i>_train_<score>``).
+        candidate (``split<i>_test_<score>`` and ``split<i>_train_<score>``),
+        or, given the search, of its ``best_index_``, the candidate it refitted
+        (which a refit callable or ``OptunaSearchCV(defaults_margin=...)`` may
+        choose below rank 1).
 
     Returns
     -------
@@ -452,7 +455,7 @@ def cv_fold_scores(results: Any) -> pd.DataFrame:
         Index ``fold`` (1, 2, ...), one column per score (``test_score``,
         ``train_accuracy``, ``fit_time``...). Empty when the results hold no
         per-fold values. For a search, ``frame.attrs["candidate"]`` is the
-        candidate's index in ``cv_results_``.
+        candidate's index in ``cv_results_`` and ``frame.attrs["rank"]`` its rank.
 
     Examples
     --------
@@ -460,6 +463,7 @@ def cv_fold_scores(results: Any) -> pd.DataFrame:
     >>> cv_fold_scores({"test_score": [0.8, 0.9], "fit_time": [0.1, 0.2]}).loc[2, "test_score"]
     np.float64(0.9)
     """
+    chosen = getattr(results, "best_index_", None)
     if hasattr(results, "cv_results_"):
         results = results.cv_results_
     if not isinstance(results, Mapping):
@@ -471,7 +475,7 @@ def cv_fold_scores(results: Any) -> pd.DataFrame:
         rank_key = "rank_test_score" if "rank_test_score" in ranks else (ranks[0] if ranks else None)
         if rank_key is None:
             return pd.DataFrame()
-        best = int(np.argmin(np.asarray(results[rank_key])))
+        best = int(np.argmin(np.asarray(results[rank_key]))) if chosen is None else int(chosen)
         columns: dict[str, dict[int, float]] = {}
         for key, values in results.items():
             m = re.fullmatch(r"split(\d+)_((?:test|train)_.+)", str(key))
@@ -480,6 +484,7 @@ def cv_fold_scores(results: Any) -> pd.DataFrame:
         order = sorted(columns, key=lambda k: (not k.startswith("test_"), k))
         frame = pd.DataFrame({k: pd.Series(columns[k]) for k in order})
         frame.attrs["candidate"] = best
+        frame.attrs["rank"] = int(np.asarray(results[rank_key])[best])
     else:
         data = {}
         for key, values in results.items():

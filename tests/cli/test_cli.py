@@ -180,6 +180,9 @@ def test_tune_keeps_the_defaults_unless_the_best_trial_beats_them_by_the_margin(
         assert summary["top_trial"] == top and summary["defaults_kept"] is kept
         assert summary["best_trial"] == (0 if kept else top)
         assert ("defaults kept" in out and "Refitting trial 0, the defaults" in out) is kept
+        # the report's fold table is the refitted trial's, and says so when it is not rank 1
+        html = (iris_run / "report.html").read_text()
+        assert ("Scores of each fold of the refitted candidate (candidate 0, rank" in html) is kept
     assert margin == "1000" and (kept or top == 0 or se == 0)  # the large margin kept trial 0
 
 

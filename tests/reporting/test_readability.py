@@ -188,6 +188,14 @@ def test_cv_fold_scores_from_cross_validate_and_search(pyplot, multiclass):
     assert best.attrs["candidate"] == search.best_index_
     np.testing.assert_allclose(best["test_score"], [search.cv_results_[f"split{i}_test_score"][search.best_index_]
                                                     for i in range(3)])
+    # a refit callable may refit a lower-ranked candidate: the folds are the refitted one's
+    worst = GridSearchCV(LogisticRegression(max_iter=300), {"C": [0.01, 1.0]}, cv=3,
+                         refit=lambda r: int(np.argmax(r["rank_test_score"]))).fit(c.X, c.y)
+    chosen = cv_fold_scores(worst)
+    assert chosen.attrs["candidate"] == worst.best_index_ and chosen.attrs["rank"] == 2
+    assert cv_fold_scores(worst.cv_results_).attrs["rank"] == 1  # a bare dict: rank 1
+    html = make_report(c.est, c.Xte, c.yte, cv_results=worst).to_html()
+    assert f"of the refitted candidate (candidate {worst.best_index_}, rank 2)" in html
     report = make_report(c.est, c.Xte, c.yte, cv_results=cv)
     html = report.to_html()
     assert "Scores of each fold" in html
